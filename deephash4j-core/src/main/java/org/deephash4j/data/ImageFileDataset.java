@@ -83,29 +83,36 @@ public final class ImageFileDataset implements ImageDataset {
     }
 
     private Image toImage(BufferedImage src) {
-        boolean grey = src.getType() == BufferedImage.TYPE_BYTE_GRAY || src.getType() == BufferedImage.TYPE_USHORT_GRAY
-                || src.getColorModel().getNumColorComponents() == 1;
+        boolean grey = src.getColorModel().getNumColorComponents() == 1;
         int channels = targetShape != null ? targetShape.channels() : grey ? 1 : 3;
         int h = targetShape != null ? targetShape.height() : src.getHeight();
         int w = targetShape != null ? targetShape.width() : src.getWidth();
         BufferedImage img = src;
         if (h != src.getHeight() || w != src.getWidth()) {
-            BufferedImage scaled = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = scaled.createGraphics();
+            img = new BufferedImage(w, h, grey ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = img.createGraphics();
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
             g.drawImage(src, 0, 0, w, h, null);
             g.dispose();
-            img = scaled;
         }
+        // Grey values come from the raster: getRGB would convert linear grey to sRGB and change them.
+        int greyShift = grey ? Math.max(0, img.getColorModel().getComponentSize(0) - 8) : 0;
         ImageShape shape = new ImageShape(channels, h, w);
         byte[] px = new byte[shape.pixels()];
         int plane = h * w;
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                int rgb = img.getRGB(x, y);
-                int r = rgb >>> 16 & 0xFF;
-                int g = rgb >>> 8 & 0xFF;
-                int b = rgb & 0xFF;
+                int r;
+                int g;
+                int b;
+                if (grey) {
+                    r = g = b = img.getRaster().getSample(x, y, 0) >>> greyShift;
+                } else {
+                    int rgb = img.getRGB(x, y);
+                    r = rgb >>> 16 & 0xFF;
+                    g = rgb >>> 8 & 0xFF;
+                    b = rgb & 0xFF;
+                }
                 int p = y * w + x;
                 if (channels == 1) {
                     px[p] = (byte) (grey ? r : Math.round(0.299f * r + 0.587f * g + 0.114f * b));
