@@ -125,7 +125,8 @@ final class DataCommand implements Runnable {
             for (KnownDataset ds : KnownDataset.values()) {
                 Optional<Path> cached = repo.cached(ds);
                 System.out.printf("  %-14s %-50s %s%n", ds.id(), ds.source().registry().name().toLowerCase() + ": "
-                        + ds.source().spec(), cached.map(p -> "cached in " + p).orElse("not fetched"));
+                        + ds.source().spec(), cached.map(p -> "cached in " + p).orElse("not fetched")
+                        + (cached.isPresent() && repo.isUnverified(ds) ? " (not verified)" : ""));
             }
             System.out.println("protocols: " + String.join(", ", Protocols.names())
                     + ", custom:query=Q,train=T,seed=S, or a folder with index lists");

@@ -29,6 +29,7 @@ import org.deephash4j.util.ProgressListener;
 public final class DatasetRepository {
 
     static final String MARKER = ".verified";
+    static final String UNVERIFIED = "# imported with --no-verify: checksums not checked\n";
 
     private final DataHome home;
 
@@ -60,11 +61,21 @@ public final class DatasetRepository {
         return IdxDatasetLoader.load(ds.id(), ensure(ds, progress), ds.classNames().size());
     }
 
-    /** The verified cache folder of {@code ds}, if it has been fetched. */
+    /** Whether the cached copy of {@code ds} was imported without checking its checksums. */
+    public boolean isUnverified(KnownDataset ds) throws IOException {
+        Path marker = home.dataset(ds.id()).resolve(MARKER);
+        return Files.isRegularFile(marker) && Files.readString(marker).startsWith(UNVERIFIED);
+    }
+
+    /** The cache folder of {@code ds}, if it has been fetched or imported. */
     public Optional<Path> cached(KnownDataset ds) throws IOException {
         Path dir = home.dataset(ds.id());
         Path marker = dir.resolve(MARKER);
-        if (!Files.isRegularFile(marker) || !Files.readString(marker).equals(markerText(ds))) {
+        if (!Files.isRegularFile(marker)) {
+            return Optional.empty();
+        }
+        String text = Files.readString(marker);
+        if (!text.equals(markerText(ds)) && !text.equals(UNVERIFIED + markerText(ds))) {
             return Optional.empty();
         }
         for (ExpectedFile f : ds.files()) {
@@ -117,7 +128,7 @@ public final class DatasetRepository {
             try {
                 copyFiles(ds, source, staging);
                 if (!verify) {
-                    return publishUnverified(ds, staging);
+                    return publishUnverified(ds, staging, UNVERIFIED);
                 }
                 return publish(ds, staging, progress);
             } finally {
@@ -154,11 +165,11 @@ public final class DatasetRepository {
 
     private Path publish(KnownDataset ds, Path staging, ProgressListener progress) throws IOException {
         verify(ds, staging, progress);
-        return publishUnverified(ds, staging);
+        return publishUnverified(ds, staging, "");
     }
 
-    private Path publishUnverified(KnownDataset ds, Path staging) throws IOException {
-        AtomicFiles.writeString(staging.resolve(MARKER), markerText(ds));
+    private Path publishUnverified(KnownDataset ds, Path staging, String markerPrefix) throws IOException {
+        AtomicFiles.writeString(staging.resolve(MARKER), markerPrefix + markerText(ds));
         Path dir = home.dataset(ds.id());
         if (Files.exists(dir)) {
             Path old = dir.resolveSibling(dir.getFileName() + ".old-" + System.nanoTime());
