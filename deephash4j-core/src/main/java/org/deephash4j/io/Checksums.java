@@ -1,6 +1,5 @@
 package org.deephash4j.io;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -8,7 +7,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.zip.GZIPInputStream;
 
 /** SHA-256 digests of files and streams, as lower-case hex. */
 public final class Checksums {
@@ -42,15 +40,5 @@ public final class Checksums {
         try (InputStream in = Files.newInputStream(file)) {
             return sha256(in, null);
         }
-    }
-
-    /** Opens a file, transparently decompressing it if it starts with the gzip magic. */
-    public static InputStream openMaybeGzip(Path file) throws IOException {
-        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        in.mark(2);
-        int b0 = in.read();
-        int b1 = in.read();
-        in.reset();
-        return b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
     }
 }

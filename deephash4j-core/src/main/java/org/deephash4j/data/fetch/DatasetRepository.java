@@ -17,6 +17,7 @@ import org.deephash4j.data.BenchmarkImages;
 import org.deephash4j.data.io.IdxDatasetLoader;
 import org.deephash4j.io.AtomicFiles;
 import org.deephash4j.io.Checksums;
+import org.deephash4j.io.CompressedFiles;
 import org.deephash4j.util.ProgressListener;
 
 /**
@@ -147,7 +148,7 @@ public final class DatasetRepository {
                         .orElseThrow(() -> new IOException(ds.id() + ": " + f.name() + " (or .gz) is missing in " + dir));
                 long[] size = new long[1];
                 String sha;
-                try (InputStream in = Checksums.openMaybeGzip(p)) {
+                try (InputStream in = CompressedFiles.open(p)) {
                     sha = Checksums.sha256(in, size);
                 } catch (java.util.zip.ZipException | java.io.EOFException e) {
                     throw new IOException(p + ": corrupt or truncated gzip data (" + e.getMessage() + ")", e);

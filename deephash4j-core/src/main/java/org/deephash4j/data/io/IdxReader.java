@@ -1,17 +1,14 @@
 package org.deephash4j.data.io;
 
-import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.deephash4j.data.ImageShape;
 import org.deephash4j.data.InMemoryImageDataset;
 import org.deephash4j.data.MultiHotLabels;
+import org.deephash4j.io.CompressedFiles;
 import org.deephash4j.io.MalformedFileException;
 
 /**
@@ -88,20 +85,7 @@ public final class IdxReader {
     }
 
     private static DataInputStream open(Path file) throws IOException {
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        raw.mark(2);
-        int b0 = raw.read();
-        int b1 = raw.read();
-        raw.reset();
-        if (b0 == 0x1f && b1 == 0x8b) {
-            try {
-                raw = new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
-            } catch (ZipException | EOFException e) {
-                raw.close();
-                throw new MalformedFileException(file, "corrupt gzip data: " + e.getMessage(), e);
-            }
-        }
-        return new DataInputStream(raw);
+        return new DataInputStream(CompressedFiles.open(file));
     }
 
     private static int readHeaderInt(Path file, DataInputStream in, String what) throws IOException {

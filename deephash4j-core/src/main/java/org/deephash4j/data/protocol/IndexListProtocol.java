@@ -33,7 +33,7 @@ public record IndexListProtocol(String name, String forDataset, int[] query, int
                 }
                 isQuery[q] = true;
             }
-            db = java.util.stream.IntStream.range(0, labels.size()).filter(i -> !isQuery[i]).toArray();
+            db = Split.positionsWhere(isQuery, false);
         }
         Split split = new Split(query, train, db);
         split.checkWithin(labels.size());

@@ -40,11 +40,11 @@ public record PerClassProtocol(String name, String forDataset, int queriesPerCla
         SeededRandom random = new SeededRandom(seed);
         boolean[] isQuery = new boolean[n];
         sample(labels, from, n, null, queriesPerClass, random, isQuery, "queries");
-        int[] query = positions(isQuery, true);
-        int[] database = positions(isQuery, false);
+        int[] query = Split.positionsWhere(isQuery, true);
+        int[] database = Split.positionsWhere(isQuery, false);
         boolean[] isTrain = new boolean[n];
         sample(labels, 0, n, isQuery, trainPerClass, random, isTrain, "training items");
-        return new Split(query, positions(isTrain, true), database);
+        return new Split(query, Split.positionsWhere(isTrain, true), database);
     }
 
     private void sample(MultiHotLabels labels, int from, int to, boolean[] excluded, int perClass, SeededRandom random,
@@ -70,23 +70,6 @@ public record PerClassProtocol(String name, String forDataset, int queriesPerCla
                 chosen[pool[k]] = true;
             }
         }
-    }
-
-    private static int[] positions(boolean[] flags, boolean value) {
-        int count = 0;
-        for (boolean f : flags) {
-            if (f == value) {
-                count++;
-            }
-        }
-        int[] out = new int[count];
-        int k = 0;
-        for (int i = 0; i < flags.length; i++) {
-            if (flags[i] == value) {
-                out[k++] = i;
-            }
-        }
-        return out;
     }
 
     @Override

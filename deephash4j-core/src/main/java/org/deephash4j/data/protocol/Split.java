@@ -46,6 +46,24 @@ public record Split(int[] query, int[] train, int[] database) {
         return database.clone();
     }
 
+    /** The positions {@code i} with {@code flags[i] == value}, ascending. */
+    public static int[] positionsWhere(boolean[] flags, boolean value) {
+        int count = 0;
+        for (boolean f : flags) {
+            if (f == value) {
+                count++;
+            }
+        }
+        int[] out = new int[count];
+        int k = 0;
+        for (int i = 0; i < flags.length; i++) {
+            if (flags[i] == value) {
+                out[k++] = i;
+            }
+        }
+        return out;
+    }
+
     /** Throws unless every position is below {@code size}. */
     public void checkWithin(int size) {
         for (int[] list : new int[][] {query, train, database}) {
