@@ -15,21 +15,24 @@ import org.deephash4j.util.ProgressListener;
  */
 public final class HashingExperiment {
 
-    /** Cut-offs every experiment reports: 100 and 1000 and all (0). */
-    public static final int[] CUTOFFS = {100, 1000, 0};
-
     private HashingExperiment() {
     }
 
     /** Outcome of one method at one code length. */
-    public record Outcome(String method, int bits, RetrievalEvaluator.Result metrics, double bitImbalance,
+    public record Outcome(String method, int bits, RetrievalMetrics metrics, double bitImbalance,
             double fitSeconds, double encodeSeconds, double evalSeconds) {
 
         /** The figures as a flat map for JSON reports. */
         public Map<String, Object> figures() {
-            return Map.of("method", method, "bits", bits, "map_at_1000", metrics.mapAt(1000), "map_at_all", metrics.mapAt(0),
-                    "precision_at_100", metrics.precisionAt(100), "bit_imbalance", bitImbalance, "fit_seconds", fitSeconds,
-                    "encode_seconds", encodeSeconds, "eval_seconds", evalSeconds);
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("method", method);
+            m.put("bits", bits);
+            m.put("bit_imbalance", bitImbalance);
+            m.put("fit_seconds", fitSeconds);
+            m.put("encode_seconds", encodeSeconds);
+            m.put("eval_seconds", evalSeconds);
+            m.put("metrics", metrics.figures());
+            return m;
         }
     }
 
@@ -45,8 +48,8 @@ public final class HashingExperiment {
         BinaryCodes queryCodes = fn.encode(features.rows(q), asIds(q));
         BinaryCodes dbCodes = fn.encode(features.rows(db), asIds(db));
         long t2 = System.nanoTime();
-        RetrievalEvaluator.Result r = RetrievalEvaluator.evaluate(queryCodes, labels.subset(q), dbCodes, labels.subset(db),
-                CUTOFFS, progress);
+        RetrievalMetrics r = RetrievalEvaluator.evaluate(queryCodes, labels.subset(q), dbCodes, labels.subset(db),
+                EvalConfig.standard(), progress);
         long t3 = System.nanoTime();
         return new Outcome(method.name(), bits, r, dbCodes.bitImbalance(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
     }

@@ -8,164 +8,338 @@ import org.deephash4j.data.MultiHotLabels;
 import org.deephash4j.util.ProgressListener;
 
 /**
- * Hamming-ranking retrieval metrics, computed exactly as the field does and fast.
+ * Hamming-ranking retrieval metrics, computed exactly as the field does, and fast.
  *
- * <p>For each query the database is ranked by (Hamming distance, database position) ascending, the
- * tie rule of Faiss, by a counting sort over the {@code bits + 1} possible distances (never a full
- * sort). An item is relevant when it shares a label with the query.
- * <ul>
- *   <li>mAP@K: DeepHash-pytorch's {@code CalcTopMap}: AP@K = (1/R_K) sum_j j / rank_j over the R_K relevant
- *       items in the top K; a query with R_K = 0 scores 0 and stays in the mean. K = 0 means all items.</li>
- *   <li>precision@K = R_K / min(K, N); recall@K = R_K / (relevant items in the database), 0 when there are none.</li>
- * </ul>
- * Queries run in parallel; memory is a few arrays of database length per thread.
+ * <p>Per query: the distances to every database code (popcount, vectorised by C2), a histogram over
+ * the {@code bits + 1} distance values, then a counting sort of only the items up to the distance
+ * of the K-th neighbour: never a full sort of the database. The order inside a distance is the
+ * database position (the tie rule of Faiss). The histogram also gives every tied group's size,
+ * from which {@link TieAwareAp} computes the tie-aware expectation. An item is relevant when it
+ * shares a label with the query. Definitions are in {@link EvalConfig#describe()}.
+ *
+ * <p>Queries run in parallel in chunks; memory is a few arrays of database length per thread,
+ * independent of the number of queries.
  */
 public final class RetrievalEvaluator {
+
+    private static final int CHUNK = 8;
 
     private RetrievalEvaluator() {
     }
 
-    /**
-     * Mean metrics over queries at each cut-off.
-     *
-     * @param ks the cut-offs K (0 or anything at least the database size means "all")
-     */
-    public record Result(int[] ks, double[] meanAp, double[] precision, double[] recall, int queries, int database) {
-
-        /** mAP at cut-off {@code k} (which must be one of {@link #ks()}). */
-        public double mapAt(int k) {
-            return meanAp[indexOf(k)];
-        }
-
-        /** Precision at cut-off {@code k}. */
-        public double precisionAt(int k) {
-            return precision[indexOf(k)];
-        }
-
-        /** Recall at cut-off {@code k}. */
-        public double recallAt(int k) {
-            return recall[indexOf(k)];
-        }
-
-        private int indexOf(int k) {
-            for (int i = 0; i < ks.length; i++) {
-                if (ks[i] == k) {
-                    return i;
-                }
-            }
-            throw new IllegalArgumentException("K = " + k + " was not evaluated (evaluated: " + Arrays.toString(ks) + ")");
-        }
-    }
-
-    /** Evaluates {@code queries} against {@code database} at the cut-offs {@code ks}. */
-    public static Result evaluate(BinaryCodes queries, MultiHotLabels queryLabels, BinaryCodes database,
-            MultiHotLabels databaseLabels, int[] ks, ProgressListener progress) {
-        if (queries.bits() != database.bits()) {
-            throw new IllegalArgumentException("query codes have " + queries.bits() + " bits, database codes " + database.bits());
-        }
-        if (queries.size() != queryLabels.size() || database.size() != databaseLabels.size()) {
-            throw new IllegalArgumentException("codes and labels differ in count (queries " + queries.size() + " vs "
-                    + queryLabels.size() + ", database " + database.size() + " vs " + databaseLabels.size() + ")");
-        }
-        if (queryLabels.numClasses() != databaseLabels.numClasses()) {
-            throw new IllegalArgumentException("query and database labels have different class counts");
-        }
+    /** Evaluates {@code queries} against {@code database}. */
+    public static RetrievalMetrics evaluate(BinaryCodes queries, MultiHotLabels queryLabels, BinaryCodes database,
+            MultiHotLabels databaseLabels, EvalConfig config, ProgressListener progress) {
+        check(queries, queryLabels, database, databaseLabels);
         int n = database.size();
         int nq = queries.size();
-        if (n == 0) {
-            throw new IllegalArgumentException("the database is empty");
-        }
-        int[] cut = new int[ks.length];
-        for (int i = 0; i < ks.length; i++) {
-            if (ks[i] < 0) {
-                throw new IllegalArgumentException("K must be positive or 0 for all, got " + ks[i]);
-            }
-            cut[i] = ks[i] == 0 ? n : Math.min(ks[i], n);
-        }
-        int maxCut = Arrays.stream(cut).max().orElse(0);
-        double[][] ap = new double[nq][ks.length];
-        double[][] prec = new double[nq][ks.length];
-        double[][] rec = new double[nq][ks.length];
+        int[] mapCuts = Arrays.stream(config.mapCutoffs()).map(k -> resolve(k, n, config.allConvention())).toArray();
+        int[] precCuts = Arrays.stream(config.precisionCutoffs()).map(k -> Math.min(k, n)).toArray();
+        TieAwareAp tie = new TieAwareAp(n);
         ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(() -> new Workspace(n, database.bits()));
-        progress.start("evaluating " + nq + " queries", nq);
+        int chunks = (nq + CHUNK - 1) / CHUNK;
+        progress.start("evaluating " + nq + " queries against " + n, nq);
+        Sums total;
         try {
-            IntStream.range(0, nq).parallel().forEach(q -> {
+            total = IntStream.range(0, chunks).parallel().mapToObj(c -> {
                 Workspace w = workspaces.get();
-                w.rank(queries, q, database);
-                int totalRelevant = 0;
-                for (int i = 0; i < n; i++) {
-                    if (queryLabels.relevant(q, databaseLabels, i)) {
-                        totalRelevant++;
-                    }
+                Sums s = new Sums(mapCuts.length, precCuts.length, database.bits());
+                int end = Math.min(nq, (c + 1) * CHUNK);
+                for (int q = c * CHUNK; q < end; q++) {
+                    w.evaluate(queries, q, queryLabels, database, databaseLabels, mapCuts, precCuts, config, tie, s);
                 }
-                double sumPrecision = 0;
-                int found = 0;
-                int[] order = w.order;
-                for (int pos = 0; pos < maxCut; pos++) {
-                    if (queryLabels.relevant(q, databaseLabels, order[pos])) {
-                        found++;
-                        sumPrecision += (double) found / (pos + 1);
-                    }
-                    for (int c = 0; c < cut.length; c++) {
-                        if (cut[c] == pos + 1) {
-                            record(ap[q], prec[q], rec[q], c, found, sumPrecision, cut[c], totalRelevant);
-                        }
-                    }
-                }
-                progress.advance(1);
-            });
+                progress.advance(end - c * CHUNK);
+                return s;
+            }).reduce(Sums::merge).orElseGet(() -> new Sums(mapCuts.length, precCuts.length, database.bits()));
         } finally {
             progress.finish();
         }
-        return new Result(ks.clone(), mean(ap, ks.length), mean(prec, ks.length), mean(rec, ks.length), nq, n);
+        return total.toMetrics(config, nq, n, database.bits());
     }
 
-    private static void record(double[] ap, double[] prec, double[] rec, int c, int found, double sumPrecision, int cut,
-            int totalRelevant) {
-        ap[c] = found == 0 ? 0 : sumPrecision / found;
-        prec[c] = (double) found / cut;
-        rec[c] = totalRelevant == 0 ? 0 : (double) found / totalRelevant;
+    private static int resolve(int k, int n, AllConvention all) {
+        if (k == 0) {
+            return all == AllConvention.FULL ? n : n - 1;
+        }
+        return Math.min(k, n);
     }
 
-    private static double[] mean(double[][] perQuery, int width) {
-        double[] m = new double[width];
-        for (double[] row : perQuery) {
-            for (int c = 0; c < width; c++) {
-                m[c] += row[c];
+    private static void check(BinaryCodes queries, MultiHotLabels queryLabels, BinaryCodes database, MultiHotLabels dbLabels) {
+        if (queries.bits() != database.bits()) {
+            throw new IllegalArgumentException("query codes have " + queries.bits() + " bits, database codes " + database.bits());
+        }
+        if (queries.size() != queryLabels.size() || database.size() != dbLabels.size()) {
+            throw new IllegalArgumentException("codes and labels differ in count (queries " + queries.size() + " vs "
+                    + queryLabels.size() + ", database " + database.size() + " vs " + dbLabels.size() + ")");
+        }
+        if (queryLabels.numClasses() != dbLabels.numClasses()) {
+            throw new IllegalArgumentException("query labels have " + queryLabels.numClasses() + " classes, database labels "
+                    + dbLabels.numClasses());
+        }
+        if (database.size() == 0) {
+            throw new IllegalArgumentException("the database is empty");
+        }
+    }
+
+    /** Running sums over queries. */
+    private static final class Sums {
+        final double[] map;
+        final double[] tieMap;
+        final int[] mapCounted;
+        final int[] tieCounted;
+        final double[] prec;
+        final double[] tiePrec;
+        final double[] recall;
+        final double[] radiusPrec;
+        final double[] radiusRecall;
+
+        Sums(int mapCuts, int precCuts, int bits) {
+            map = new double[mapCuts];
+            tieMap = new double[mapCuts];
+            mapCounted = new int[mapCuts];
+            tieCounted = new int[mapCuts];
+            prec = new double[precCuts];
+            tiePrec = new double[precCuts];
+            recall = new double[precCuts];
+            radiusPrec = new double[bits + 1];
+            radiusRecall = new double[bits + 1];
+        }
+
+        Sums merge(Sums o) {
+            add(map, o.map);
+            add(tieMap, o.tieMap);
+            add(prec, o.prec);
+            add(tiePrec, o.tiePrec);
+            add(recall, o.recall);
+            add(radiusPrec, o.radiusPrec);
+            add(radiusRecall, o.radiusRecall);
+            for (int i = 0; i < mapCounted.length; i++) {
+                mapCounted[i] += o.mapCounted[i];
+                tieCounted[i] += o.tieCounted[i];
+            }
+            return this;
+        }
+
+        private static void add(double[] a, double[] b) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] += b[i];
             }
         }
-        for (int c = 0; c < width; c++) {
-            m[c] /= Math.max(1, perQuery.length);
+
+        RetrievalMetrics toMetrics(EvalConfig config, int nq, int n, int bits) {
+            double[] m = new double[map.length];
+            double[] tm = new double[map.length];
+            for (int i = 0; i < m.length; i++) {
+                m[i] = mapCounted[i] == 0 ? 0 : map[i] / mapCounted[i];
+                tm[i] = tieCounted[i] == 0 ? 0 : tieMap[i] / tieCounted[i];
+            }
+            double[] r = config.fullReport() ? div(recall, nq) : fill(recall.length, Double.NaN);
+            return new RetrievalMetrics(config, nq, n, bits, m, tm, mapCounted.clone(), div(prec, nq), div(tiePrec, nq), r,
+                    config.fullReport() ? div(radiusPrec, nq) : null, config.fullReport() ? div(radiusRecall, nq) : null);
         }
-        return m;
+
+        private static double[] div(double[] a, int n) {
+            double[] out = new double[a.length];
+            for (int i = 0; i < a.length; i++) {
+                out[i] = n == 0 ? 0 : a[i] / n;
+            }
+            return out;
+        }
+
+        private static double[] fill(int length, double v) {
+            double[] out = new double[length];
+            Arrays.fill(out, v);
+            return out;
+        }
     }
 
-    /** Per-thread buffers: distances, the counting-sort histogram and the resulting order. */
+    /** Per-thread buffers and the per-query algorithm. */
     private static final class Workspace {
+        final int n;
+        final int bits;
         final int[] distances;
         final int[] order;
+        final boolean[] relevantAt;
+        final int[] count;
+        final int[] count4;
+        final int[] relevantCount;
         final int[] start;
+        final int[] foundAt;
+        final double[] sumAt;
+        final double[] expected = new double[3];
 
         Workspace(int n, int bits) {
+            this.n = n;
+            this.bits = bits;
             distances = new int[n];
             order = new int[n];
+            relevantAt = new boolean[n];
+            count = new int[bits + 1];
+            count4 = new int[4 * (bits + 1)];
+            relevantCount = new int[bits + 1];
             start = new int[bits + 2];
+            foundAt = new int[n + 1];
+            sumAt = new double[n + 1];
         }
 
-        /** Fills {@link #order} with database positions sorted by (distance to query q, position). */
-        void rank(BinaryCodes queries, int q, BinaryCodes database) {
-            int n = distances.length;
-            int wpc = database.wordsPerCode();
-            Hamming.distances(queries.words(), q * wpc, database.words(), n, wpc, distances);
-            Arrays.fill(start, 0);
-            for (int i = 0; i < n; i++) {
-                start[distances[i] + 1]++;
+        void evaluate(BinaryCodes queries, int q, MultiHotLabels ql, BinaryCodes db, MultiHotLabels dbl, int[] mapCuts,
+                int[] precCuts, EvalConfig config, TieAwareAp tie, Sums sums) {
+            int wpc = db.wordsPerCode();
+            Hamming.distances(queries.words(), q * wpc, db.words(), n, wpc, distances);
+            Arrays.fill(relevantCount, 0);
+            int totalRelevant = 0;
+            if (config.fullReport()) {
+                totalRelevant = histogramWithRelevance(ql, q, dbl);
+            } else {
+                histogram();
             }
-            for (int d = 1; d < start.length; d++) {
-                start[d] += start[d - 1];
+            int maxCut = 0;
+            for (int k : mapCuts) {
+                maxCut = Math.max(maxCut, k);
+            }
+            for (int k : precCuts) {
+                maxCut = Math.max(maxCut, k);
+            }
+            int threshold = 0;
+            int covered = count[0];
+            while (covered < maxCut) {
+                covered += count[++threshold];
+            }
+            gather(threshold, covered);
+            markRelevance(ql, q, dbl, covered, threshold, !config.fullReport());
+
+            int found = 0;
+            double sumPrecision = 0;
+            for (int pos = 0; pos < maxCut; pos++) {
+                if (relevantAt[pos]) {
+                    found++;
+                    sumPrecision += (double) found / (pos + 1);
+                }
+                foundAt[pos + 1] = found;
+                sumAt[pos + 1] = sumPrecision;
+            }
+            boolean drop = config.zeroRelevant() == ZeroRelevantRule.DROP_QUERY;
+            for (int c = 0; c < mapCuts.length; c++) {
+                int k = mapCuts[c];
+                int f = foundAt[k];
+                if (f > 0 || !drop) {
+                    sums.map[c] += f == 0 ? 0 : sumAt[k] / f;
+                    sums.mapCounted[c]++;
+                }
+                tie.expected(count, relevantCount, threshold + 1, k, expected);
+                if (expected[2] > 0 || !drop) {
+                    sums.tieMap[c] += expected[0];
+                    sums.tieCounted[c]++;
+                }
+            }
+            for (int c = 0; c < precCuts.length; c++) {
+                int k = precCuts[c];
+                sums.prec[c] += (double) foundAt[k] / k;
+                tie.expected(count, relevantCount, threshold + 1, k, expected);
+                sums.tiePrec[c] += expected[1] / k;
+                if (totalRelevant > 0) {
+                    sums.recall[c] += (double) foundAt[k] / totalRelevant;
+                }
+            }
+            if (config.fullReport()) {
+                int retrieved = 0;
+                int relevantRetrieved = 0;
+                for (int r = 0; r <= bits; r++) {
+                    retrieved += count[r];
+                    relevantRetrieved += relevantCount[r];
+                    if (retrieved > 0) {
+                        sums.radiusPrec[r] += (double) relevantRetrieved / retrieved;
+                    }
+                    if (totalRelevant > 0) {
+                        sums.radiusRecall[r] += (double) relevantRetrieved / totalRelevant;
+                    }
+                }
+            }
+        }
+
+        /** Distance histogram, with four interleaved counters so that equal neighbours do not stall. */
+        private void histogram() {
+            int b1 = bits + 1;
+            Arrays.fill(count4, 0);
+            int[] d = distances;
+            int i = 0;
+            for (; i + 3 < n; i += 4) {
+                count4[d[i]]++;
+                count4[b1 + d[i + 1]]++;
+                count4[2 * b1 + d[i + 2]]++;
+                count4[3 * b1 + d[i + 3]]++;
+            }
+            for (; i < n; i++) {
+                count4[d[i]]++;
+            }
+            for (int v = 0; v < b1; v++) {
+                count[v] = count4[v] + count4[b1 + v] + count4[2 * b1 + v] + count4[3 * b1 + v];
+            }
+        }
+
+        /** Distance histogram and relevant items per distance over the whole database; returns all relevant. */
+        private int histogramWithRelevance(MultiHotLabels ql, int q, MultiHotLabels dbl) {
+            Arrays.fill(count, 0);
+            int total = 0;
+            if (ql.wordsPerItem() == 1) {
+                long qw = ql.words()[q];
+                long[] lw = dbl.words();
+                for (int i = 0; i < n; i++) {
+                    int d = distances[i];
+                    count[d]++;
+                    if ((lw[i] & qw) != 0) {
+                        relevantCount[d]++;
+                        total++;
+                    }
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    int d = distances[i];
+                    count[d]++;
+                    if (ql.relevant(q, dbl, i)) {
+                        relevantCount[d]++;
+                        total++;
+                    }
+                }
+            }
+            return total;
+        }
+
+        /** Counting sort of the {@code covered} items at distance {@code <= threshold}, by (distance, position). */
+        private void gather(int threshold, int covered) {
+            start[0] = 0;
+            for (int d = 0; d <= threshold; d++) {
+                start[d + 1] = start[d] + count[d];
+            }
+            if (covered == n) {
+                for (int i = 0; i < n; i++) {
+                    order[start[distances[i]]++] = i;
+                }
+                return;
             }
             for (int i = 0; i < n; i++) {
-                order[start[distances[i]]++] = i;
+                int d = distances[i];
+                if (d <= threshold) {
+                    order[start[d]++] = i;
+                }
+            }
+        }
+
+        /** Relevance of the gathered items; also counts relevant items per distance when not already done. */
+        private void markRelevance(MultiHotLabels ql, int q, MultiHotLabels dbl, int covered, int threshold, boolean countThem) {
+            boolean single = ql.wordsPerItem() == 1;
+            long qw = single ? ql.words()[q] : 0;
+            long[] lw = dbl.words();
+            for (int pos = 0; pos < covered; pos++) {
+                int i = order[pos];
+                boolean rel = single ? (lw[i] & qw) != 0 : ql.relevant(q, dbl, i);
+                relevantAt[pos] = rel;
+                if (rel && countThem) {
+                    relevantCount[distances[i]]++;
+                }
+            }
+            if (countThem) {
+                Arrays.fill(relevantCount, threshold + 1, relevantCount.length, 0);
             }
         }
     }
