@@ -88,7 +88,9 @@ class MainTest {
         assertTrue(table.contains("| lsh | 8 |") && table.contains("| lsh | 16 |"), table);
         JsonNode json = new ObjectMapper().readTree(outDir.resolve("results.json").toFile());
         assertEquals(2, json.get("results").size());
-        double map = json.get("results").get(1).get("map_at_all").asDouble();
+        JsonNode mapAll = json.get("results").get(1).get("metrics").get("map").get(1);
+        assertEquals("all", mapAll.get("k").asText());
+        double map = mapAll.get("map").asDouble();
         assertTrue(map > 0 && map <= 1, "mAP " + map);
         assertEquals("custom:query=3,train=5,seed=1", json.get("protocol").get("name").asText());
         assertEquals(30, Files.readAllLines(outDir.resolve("split/query.txt")).size());
