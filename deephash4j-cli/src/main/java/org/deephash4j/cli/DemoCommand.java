@@ -16,7 +16,11 @@ import org.deephash4j.data.protocol.Protocol;
 import org.deephash4j.data.protocol.Protocols;
 import org.deephash4j.data.protocol.Split;
 import org.deephash4j.data.protocol.SplitFiles;
+import org.deephash4j.codes.CodeFile;
+import org.deephash4j.eval.EvalConfig;
+import org.deephash4j.eval.EvalReport;
 import org.deephash4j.eval.HashingExperiment;
+import org.deephash4j.eval.ReportRun;
 import org.deephash4j.hash.classic.Lsh;
 import org.deephash4j.io.AtomicFiles;
 import picocli.CommandLine.Command;
@@ -76,6 +80,15 @@ final class DemoCommand implements Callable<Integer> {
                     + " images, evaluating");
             outcomes.add(HashingExperiment.run(lsh, b, seed, pixels, images.images().labels(), split, new ConsoleProgress()));
         }
+        List<ReportRun> runs = new ArrayList<>();
+        for (HashingExperiment.Outcome o : outcomes) {
+            Path codesFile = output.resolve("codes").resolve(o.method() + "-" + o.bits() + CodeFile.EXTENSION);
+            CodeFile.write(codesFile, o.codes());
+            runs.add(new ReportRun(o.method() + " " + o.bits(), Map.of("dataset", images.images().name(), "protocol", p.describe(),
+                    "method", o.method(), "bits", o.bits(), "features", "pixels / 255", "codes", codesFile.toString()),
+                    o.metrics()));
+        }
+        EvalReport.write(output.resolve("report"), runs);
         String table = ResultsTable.markdown(images.images().name(), p.name(), outcomes);
         System.out.println();
         System.out.println(table);
@@ -85,10 +98,11 @@ final class DemoCommand implements Callable<Integer> {
         json.put("protocol", p.describe());
         json.put("features", "pixels / 255");
         json.put("seed", seed);
-        json.put("conventions", ResultsTable.conventions());
+        json.put("conventions", EvalConfig.standard().describe());
         json.put("results", outcomes.stream().map(HashingExperiment.Outcome::figures).toList());
         byte[] bytes = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json);
         AtomicFiles.write(output.resolve("results.json"), out -> out.write(bytes));
+        say("full evaluation report (tie-aware mAP, PR curves, plots): " + output.resolve("report"));
         say(String.format(Locale.ROOT, "done in %.1f s; results in %s", (System.nanoTime() - start) / 1e9, output.toAbsolutePath()));
         return 0;
     }

@@ -98,4 +98,44 @@ class MainTest {
         assertEquals(270, Files.readAllLines(outDir.resolve("split/database.txt")).size());
         assertTrue(stderr().contains("[demo] protocol"), "the demo says what it is doing");
     }
+
+    @Test
+    void evalOfCodeFilesWithNpyLabelsAndCompareOfTwoReports() throws IOException {
+        java.util.Random r = new java.util.Random(4);
+        byte[] q = new byte[30 * 4];
+        byte[] d = new byte[300 * 4];
+        r.nextBytes(q);
+        r.nextBytes(d);
+        Path qc = tmp.resolve("q.dhc");
+        Path dc = tmp.resolve("d.npy");
+        org.deephash4j.codes.CodeFile.write(qc, org.deephash4j.codes.BinaryCodes.fromPackedBytes(q, 32,
+                org.deephash4j.codes.BitOrder.BIG, null));
+        org.deephash4j.codes.CodesNpy.writePacked(dc, org.deephash4j.codes.BinaryCodes.fromPackedBytes(d, 32,
+                org.deephash4j.codes.BitOrder.BIG, null), org.deephash4j.codes.BitOrder.BIG);
+        long[] ql = new long[30];
+        long[] dl = new long[300];
+        java.util.Arrays.setAll(ql, i -> i % 3);
+        java.util.Arrays.setAll(dl, i -> i % 3);
+        Path qlf = tmp.resolve("ql.npy");
+        Path dlf = tmp.resolve("dl.npy");
+        org.deephash4j.io.Npy.write(qlf, org.deephash4j.io.NpyArray.ofLongs(ql, 30));
+        org.deephash4j.io.Npy.write(dlf, org.deephash4j.io.NpyArray.ofLongs(dl, 300));
+        Path r1 = tmp.resolve("r1");
+        assertEquals(0, Main.execute("eval", "--query-codes", qc.toString(), "--database-codes", dc.toString(), "--query-labels",
+                qlf.toString(), "--database-labels", dlf.toString(), "-k", "10,all", "--zero-relevant", "drop", "--name", "first",
+                "-o", r1.toString()), stderr());
+        JsonNode json = new ObjectMapper().readTree(r1.resolve("report.json").toFile());
+        assertEquals("DROP_QUERY", json.get("runs").get(0).get("config").get("zero_relevant").asText());
+        assertTrue(Files.exists(r1.resolve("pr_curve.png")));
+        Path r2 = tmp.resolve("r2");
+        assertEquals(0, Main.execute("eval", "--query-codes", qc.toString(), "--database-codes", dc.toString(), "--query-labels",
+                qlf.toString(), "--database-labels", dlf.toString(), "-o", r2.toString()), stderr());
+        Path merged = tmp.resolve("merged");
+        assertEquals(0, Main.execute("compare", r1.toString(), r2.resolve("report.json").toString(), "-o", merged.toString()));
+        String md = Files.readString(merged.resolve("report.md"));
+        assertTrue(md.contains("| first | 32 |") && md.contains("| d.npy | 32 |"), md);
+        assertEquals(2, Main.execute("eval", "--query-codes", qc.toString(), "--database-codes", dc.toString(), "--query-labels",
+                qlf.toString(), "--database-labels", dlf.toString(), "-k", "ten", "-o", r2.toString()));
+        assertTrue(stderr().contains("'ten' is neither a positive integer nor 'all'"), stderr());
+    }
 }

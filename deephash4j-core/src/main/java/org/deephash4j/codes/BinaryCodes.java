@@ -187,6 +187,49 @@ public final class BinaryCodes {
         return new BinaryCodes(bits, positions.length, w, id);
     }
 
+    /**
+     * The positions of the codes with the given ids, in that order.
+     *
+     * @throws IllegalArgumentException naming the first id that is missing or duplicated
+     */
+    public int[] positionsOf(long[] wanted) {
+        long[] sortedIds = ids.clone();
+        int[] byId = new int[count];
+        Integer[] idx = new Integer[count];
+        for (int i = 0; i < count; i++) {
+            idx[i] = i;
+        }
+        Arrays.sort(idx, (a, b) -> Long.compare(ids[a], ids[b]));
+        for (int i = 0; i < count; i++) {
+            byId[i] = idx[i];
+            sortedIds[i] = ids[idx[i]];
+            if (i > 0 && sortedIds[i] == sortedIds[i - 1]) {
+                throw new IllegalArgumentException("id " + sortedIds[i] + " occurs twice in the codes");
+            }
+        }
+        int[] out = new int[wanted.length];
+        for (int k = 0; k < wanted.length; k++) {
+            int p = Arrays.binarySearch(sortedIds, wanted[k]);
+            if (p < 0) {
+                throw new IllegalArgumentException("no code has id " + wanted[k]);
+            }
+            out[k] = byId[p];
+        }
+        return out;
+    }
+
+    /** The codes of {@code first} followed by those of {@code second} (same length), with their ids. */
+    public static BinaryCodes concat(BinaryCodes first, BinaryCodes second) {
+        if (first.bits != second.bits) {
+            throw new IllegalArgumentException("code lengths differ: " + first.bits + " vs " + second.bits);
+        }
+        long[] w = Arrays.copyOf(first.words, first.words.length + second.words.length);
+        System.arraycopy(second.words, 0, w, first.words.length, second.words.length);
+        long[] id = Arrays.copyOf(first.ids, first.count + second.count);
+        System.arraycopy(second.ids, 0, id, first.count, second.count);
+        return new BinaryCodes(first.bits, first.count + second.count, w, id);
+    }
+
     /** The same codes with other ids. */
     public BinaryCodes withIds(long[] newIds) {
         return new BinaryCodes(bits, count, words, checkIds(newIds, count));

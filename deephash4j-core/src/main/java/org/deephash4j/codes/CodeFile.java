@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
@@ -147,13 +146,6 @@ public final class CodeFile {
             } catch (IllegalArgumentException e) {
                 throw new MalformedFileException(file, e.getMessage());
             }
-        }
-    }
-
-    /** True if the file starts with the code file magic. */
-    public static boolean looksLikeCodeFile(Path file) throws IOException {
-        try (var in = Files.newInputStream(file)) {
-            return java.util.Arrays.equals(in.readNBytes(MAGIC.length), MAGIC);
         }
     }
 

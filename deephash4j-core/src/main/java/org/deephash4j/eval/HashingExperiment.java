@@ -18,8 +18,12 @@ public final class HashingExperiment {
     private HashingExperiment() {
     }
 
-    /** Outcome of one method at one code length. */
-    public record Outcome(String method, int bits, RetrievalMetrics metrics, double bitImbalance,
+    /**
+     * Outcome of one method at one code length.
+     *
+     * @param codes the query codes followed by the database codes, ids = data set positions
+     */
+    public record Outcome(String method, int bits, RetrievalMetrics metrics, BinaryCodes codes, double bitImbalance,
             double fitSeconds, double encodeSeconds, double evalSeconds) {
 
         /** The figures as a flat map for JSON reports. */
@@ -51,7 +55,7 @@ public final class HashingExperiment {
         RetrievalMetrics r = RetrievalEvaluator.evaluate(queryCodes, labels.subset(q), dbCodes, labels.subset(db),
                 EvalConfig.standard(), progress);
         long t3 = System.nanoTime();
-        return new Outcome(method.name(), bits, r, dbCodes.bitImbalance(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+        return new Outcome(method.name(), bits, r, BinaryCodes.concat(queryCodes, dbCodes), dbCodes.bitImbalance(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
     }
 
     private static long[] asIds(int[] positions) {
