@@ -28,15 +28,8 @@ import picocli.CommandLine.Option;
 /** {@code deephash bench}: the project's own benchmarks, measured side by side with a reference. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks, measured side by side with a reference.",
         subcommands = {BenchCommand.Eval.class})
-final class BenchCommand implements Runnable {
+final class BenchCommand extends CommandGroup {
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
 
     /** {@code deephash bench eval}. */
     @Command(name = "eval", mixinStandardHelpOptions = true,

@@ -19,15 +19,8 @@ import picocli.CommandLine.Parameters;
 /** {@code deephash data}: fetch, import and inspect data sets. */
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Fetch, import and inspect data sets.",
         subcommands = {DataCommand.Get.class, DataCommand.Info.class, DataCommand.ListSets.class})
-final class DataCommand implements Runnable {
+final class DataCommand extends CommandGroup {
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
 
     static KnownDataset known(String id) {
         return KnownDataset.byId(id).orElseThrow(() -> new IllegalArgumentException("unknown data set '" + id

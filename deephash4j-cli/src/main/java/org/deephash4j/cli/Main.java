@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
         exitCodeList = {"0:success", "1:failure (I/O, download, internal error)", "2:invalid command line or option value",
             "3:malformed input file"},
         footer = {"", "Data is cached under $DEEPHASH_HOME (default ~/.deephash)."})
-public final class Main implements Runnable {
+public final class Main extends CommandGroup {
 
     /** Exit code for a malformed input file. */
     static final int EXIT_BAD_INPUT = 3;
@@ -25,13 +25,6 @@ public final class Main implements Runnable {
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces of errors.")
     static boolean verbose;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
 
     public static void main(String[] args) {
         System.exit(execute(args));
