@@ -9,12 +9,9 @@ import java.util.concurrent.Callable;
 import org.deephash4j.codes.BinaryCodes;
 import org.deephash4j.codes.BitOrder;
 import org.deephash4j.codes.CodeFiles;
-import org.deephash4j.data.BenchmarkImages;
 import org.deephash4j.data.MultiHotLabels;
-import org.deephash4j.data.fetch.DatasetRepository;
 import org.deephash4j.data.io.NpyDataReader;
 import org.deephash4j.data.protocol.Protocol;
-import org.deephash4j.data.protocol.Protocols;
 import org.deephash4j.data.protocol.Split;
 import org.deephash4j.data.protocol.SplitFiles;
 import org.deephash4j.eval.AllConvention;
@@ -24,6 +21,8 @@ import org.deephash4j.eval.ReportRun;
 import org.deephash4j.eval.RetrievalEvaluator;
 import org.deephash4j.eval.RetrievalMetrics;
 import org.deephash4j.eval.ZeroRelevantRule;
+import org.deephash4j.hash.HashFunction;
+import org.deephash4j.hash.HashModels;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,7 +31,8 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluate binary codes by Hamming ranking: mAP@K (ties by database position, and tie-aware),",
             "precision/recall@K, the PR curve by radius, precision and recall within a radius.",
-            "Writes report.md, report.json (every figure and convention) and PNG plots to --output."})
+            "Writes report.md, report.json (every figure and convention) and PNG plots to --output.",
+            "Codes come from a code file, from a model applied to the data set, or as query/database files."})
 final class EvalCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -47,15 +47,27 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     static final class FromDataset {
-        @Option(names = "--codes", required = true, paramLabel = "FILE",
-                description = "Codes of the data set's items (.dhc or .npy); ids are data set positions.")
-        Path codes;
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        CodesOrModel source;
 
         @Option(names = {"-d", "--data"}, required = true, paramLabel = "DATA", description = "The data set the codes encode.")
         String data;
 
         @Option(names = {"-p", "--protocol"}, paramLabel = "PROTOCOL", description = "Protocol (default: the data set's own).")
         String protocol;
+    }
+
+    static final class CodesOrModel {
+        @Option(names = "--codes", required = true, paramLabel = "FILE",
+                description = "Codes of the data set's items (.dhc or .npy); ids are data set positions.")
+        Path codes;
+
+        @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model (.dhm) to encode the data set with.")
+        Path model;
+    }
+
+    static final class Unused {
+
     }
 
     static final class FromFiles {
@@ -114,19 +126,31 @@ final class EvalCommand implements Callable<Integer> {
         String runName;
         if (input.dataset != null) {
             FromDataset in = input.dataset;
-            BenchmarkImages images = DatasetRepository.standard().load(in.data, new ConsoleProgress());
-            Protocol p = Protocols.parse(in.protocol != null ? in.protocol : images.images().name());
-            Split split = p.split(images.images().labels(), images.trainSize());
-            BinaryCodes all = CodeFiles.read(in.codes, order);
+            FeatureInput data = FeatureInput.load(in.data, null);
+            Protocol p = data.protocol(in.protocol);
+            if (p == null) {
+                throw new IllegalArgumentException("data set " + data.name() + " has no protocol of its own: give --protocol");
+            }
+            Split split = data.split(p);
+            BinaryCodes all;
+            if (in.source.model != null) {
+                HashFunction f = HashModels.load(in.source.model);
+                all = f.encode(data.features(), null);
+                context.put("model", in.source.model.toString());
+                context.put("method", f.method());
+                runName = f.method() + " " + f.bits();
+            } else {
+                all = CodeFiles.read(in.source.codes, order);
+                context.put("codes", in.source.codes.toString());
+                runName = in.source.codes.getFileName().toString();
+            }
             q = all.subset(all.positionsOf(asLongs(split.query())));
             db = all.subset(all.positionsOf(asLongs(split.database())));
-            ql = images.images().labels().subset(split.query());
-            dbl = images.images().labels().subset(split.database());
-            SplitFiles.write(output.resolve("split"), p, images.images().name(), split);
-            context.put("dataset", images.images().name());
+            ql = data.labels().subset(split.query());
+            dbl = data.labels().subset(split.database());
+            SplitFiles.write(output.resolve("split"), p, data.name(), split);
+            context.put("dataset", data.name());
             context.put("protocol", p.describe());
-            context.put("codes", in.codes.toString());
-            runName = in.codes.getFileName().toString();
         } else {
             FromFiles in = input.files;
             q = CodeFiles.read(in.queryCodes, order);

@@ -11,7 +11,8 @@ import picocli.CommandLine.ScopeType;
 /** The {@code deephash} command: entry point of the command-line interface. */
 @Command(name = "deephash", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Learning to hash for image retrieval: fetch data, fit hash functions, encode, search, evaluate.",
-        subcommands = {DataCommand.class, DemoCommand.class, EvalCommand.class, CompareCommand.class, BenchCommand.class,
+        subcommands = {DataCommand.class, DemoCommand.class, FitCommand.class, EncodeCommand.class, EvalCommand.class,
+            CompareCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure (I/O, download, internal error)", "2:invalid command line or option value",

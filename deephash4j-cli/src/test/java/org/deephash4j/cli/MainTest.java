@@ -82,17 +82,18 @@ class MainTest {
         IdxReaderTestSupport.writeMnistFolder(data, 200, 100);
         Path outDir = tmp.resolve("out");
         int code = Main.execute("demo", "--data", data.toString(), "--protocol", "custom:query=3,train=5,seed=1", "--bits", "8,16",
-                "--output", outDir.toString());
+                "--methods", "lsh,itq", "--output", outDir.toString());
         assertEquals(0, code, stderr());
         String table = Files.readString(outDir.resolve("results.md"));
-        assertTrue(table.contains("| lsh | 8 |") && table.contains("| lsh | 16 |"), table);
+        assertTrue(table.contains("| lsh | 8 |") && table.contains("| lsh | 16 |") && table.contains("| itq | 16 |"), table);
         JsonNode json = new ObjectMapper().readTree(outDir.resolve("results.json").toFile());
-        assertEquals(2, json.get("results").size());
+        assertEquals(4, json.get("results").size());
+        assertTrue(Files.exists(outDir.resolve("codes/itq-16.dhc")) && Files.exists(outDir.resolve("report/report.json")));
         JsonNode mapAll = json.get("results").get(1).get("metrics").get("map").get(1);
         assertEquals("all", mapAll.get("k").asText());
         double map = mapAll.get("map").asDouble();
         assertTrue(map > 0 && map <= 1, "mAP " + map);
-        assertEquals("custom:query=3,train=5,seed=1", json.get("protocol").get("name").asText());
+        assertEquals("custom:query=3,train=5,seed=1", json.get("results").get(0).get("protocol").asText());
         assertEquals(30, Files.readAllLines(outDir.resolve("split/query.txt")).size());
         assertEquals(50, Files.readAllLines(outDir.resolve("split/train.txt")).size());
         assertEquals(270, Files.readAllLines(outDir.resolve("split/database.txt")).size());
@@ -137,5 +138,34 @@ class MainTest {
         assertEquals(2, Main.execute("eval", "--query-codes", qc.toString(), "--database-codes", dc.toString(), "--query-labels",
                 qlf.toString(), "--database-labels", dlf.toString(), "-k", "ten", "-o", r2.toString()));
         assertTrue(stderr().contains("'ten' is neither a positive integer nor 'all'"), stderr());
+    }
+
+    @Test
+    void fitEncodeAndEvalWithAModelOnALocalFolder() throws IOException {
+        Path data = Files.createDirectories(tmp.resolve("tiny"));
+        IdxReaderTestSupport.writeMnistFolder(data, 200, 100);
+        Path model = tmp.resolve("itq.dhm");
+        String protocol = "custom:query=3,train=5,seed=1";
+        assertEquals(0, Main.execute("fit", "-m", "itq", "-b", "8", "-d", data.toString(), "-p", protocol, "-o", model.toString()),
+                stderr());
+        assertTrue(stderr().contains("on 50 training items"), stderr());
+        Path codes = tmp.resolve("codes.dhc");
+        assertEquals(0, Main.execute("encode", "--model", model.toString(), "-d", data.toString(), "-o", codes.toString()), stderr());
+        org.deephash4j.codes.BinaryCodes c = org.deephash4j.codes.CodeFile.read(codes);
+        assertEquals(300, c.size());
+        assertEquals(8, c.bits());
+        Path viaCodes = tmp.resolve("r1");
+        Path viaModel = tmp.resolve("r2");
+        assertEquals(0, Main.execute("eval", "--codes", codes.toString(), "-d", data.toString(), "-p", protocol, "-o",
+                viaCodes.toString()), stderr());
+        assertEquals(0, Main.execute("eval", "--model", model.toString(), "-d", data.toString(), "-p", protocol, "-o",
+                viaModel.toString()), stderr());
+        JsonNode a = new ObjectMapper().readTree(viaCodes.resolve("report.json").toFile()).get("runs").get(0).get("figures");
+        JsonNode b = new ObjectMapper().readTree(viaModel.resolve("report.json").toFile()).get("runs").get(0).get("figures");
+        assertEquals(a.get("map"), b.get("map"), "a model and its saved codes evaluate identically");
+        assertEquals(2, Main.execute("fit", "-m", "nsh", "-b", "8", "-d", data.toString(), "-o", model.toString()));
+        assertEquals(Main.EXIT_BAD_INPUT, Main.execute("encode", "--model", codes.toString(), "-d", data.toString(), "-o",
+                tmp.resolve("x.dhc").toString()));
+        assertTrue(stderr().contains("not a deephash4j model file"), stderr());
     }
 }

@@ -5,7 +5,8 @@ import org.deephash4j.data.FeatureMatrix;
 
 /**
  * A fitted hash function: maps feature vectors to binary codes of a fixed length. Encoding is
- * deterministic: the same features always give the same codes.
+ * deterministic: the same features always give the same codes, also after saving and loading
+ * ({@link HashModels}).
  */
 public interface HashFunction {
 
@@ -20,4 +21,7 @@ public interface HashFunction {
 
     /** Encodes every row of {@code features}; {@code ids} may be {@code null} for 0..rows-1. */
     BinaryCodes encode(FeatureMatrix features, long[] ids);
+
+    /** Everything needed to rebuild this function exactly. */
+    ModelContents contents();
 }

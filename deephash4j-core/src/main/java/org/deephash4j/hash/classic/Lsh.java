@@ -28,7 +28,7 @@ public final class Lsh implements HashMethod {
         return new LinearHashFunction(name(), mean, w, bits);
     }
 
-    /** Per-column means of {@code m}, accumulated in double precision. */
+    /** Per-column means of {@code m}, accumulated in double precision (shared with the PCA-based methods). */
     static float[] columnMeans(FeatureMatrix m) {
         if (m.rows() == 0) {
             throw new IllegalArgumentException("cannot fit on zero training items");

@@ -15,6 +15,11 @@ class LshTest {
 
     /** {@code perCluster} points around each of {@code centres} well-separated centres in 50 dimensions. */
     static FeatureMatrix clusters(int centres, int perCluster, long seed) {
+        return clusters(centres, perCluster, seed, 0.1);
+    }
+
+    /** Like {@link #clusters(int, int, long)} with the given within-cluster standard deviation. */
+    static FeatureMatrix clusters(int centres, int perCluster, long seed, double noise) {
         Random r = new Random(seed);
         int d = 50;
         float[][] c = new float[centres][d];
@@ -26,7 +31,7 @@ class LshTest {
         float[] v = new float[centres * perCluster * d];
         for (int i = 0; i < centres * perCluster; i++) {
             for (int k = 0; k < d; k++) {
-                v[i * d + k] = c[i / perCluster][k] + (float) (r.nextGaussian() * 0.1);
+                v[i * d + k] = c[i / perCluster][k] + (float) (r.nextGaussian() * noise);
             }
         }
         return new FeatureMatrix(centres * perCluster, d, v);

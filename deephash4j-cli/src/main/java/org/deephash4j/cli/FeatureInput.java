@@ -1,0 +1,70 @@
+package org.deephash4j.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.deephash4j.data.BenchmarkImages;
+import org.deephash4j.data.FeatureMatrix;
+import org.deephash4j.data.MultiHotLabels;
+import org.deephash4j.data.fetch.DatasetRepository;
+import org.deephash4j.data.io.NpyDataReader;
+import org.deephash4j.data.protocol.Protocol;
+import org.deephash4j.data.protocol.Protocols;
+import org.deephash4j.data.protocol.Split;
+import org.deephash4j.io.MalformedFileException;
+
+/**
+ * The features a command works on: the pixels (scaled to [0, 1]) of an image data set (a known name
+ * or an MNIST-style folder), or a {@code .npy} feature matrix with optional {@code .npy} labels.
+ * Item ids are row positions.
+ *
+ * @param labels {@code null} for a feature matrix given without labels
+ * @param officialTrainSize items before this position are the official training set (all of them for .npy)
+ */
+record FeatureInput(String name, FeatureMatrix features, MultiHotLabels labels, int officialTrainSize, String description) {
+
+    static FeatureInput load(String spec, Path labelsFile) throws IOException {
+        if (spec.endsWith(".npy")) {
+            FeatureMatrix f = NpyDataReader.readFeatures(Path.of(spec));
+            MultiHotLabels l = labelsFile == null ? null : NpyDataReader.readLabels(labelsFile, 0);
+            if (l != null && l.size() != f.rows()) {
+                throw new MalformedFileException(labelsFile, l.size() + " labels, but " + spec + " has " + f.rows() + " rows");
+            }
+            String name = Path.of(spec).getFileName().toString().replaceFirst("\\.npy$", "");
+            return new FeatureInput(name, f, l, f.rows(), "features from " + spec);
+        }
+        if (labelsFile != null) {
+            throw new IllegalArgumentException("--labels applies to .npy feature files; image data sets carry their labels");
+        }
+        BenchmarkImages b = DatasetRepository.standard().load(spec, new ConsoleProgress());
+        return new FeatureInput(b.images().name(), b.images().pixelFeatures(), b.images().labels(), b.trainSize(),
+                "pixels / 255");
+    }
+
+    /** The protocol named {@code spec}, else this data set's own if it has one, else {@code null}. */
+    Protocol protocol(String spec) throws IOException {
+        if (spec != null) {
+            return Protocols.parse(spec);
+        }
+        return Protocols.names().contains(name) ? Protocols.parse(name) : null;
+    }
+
+    /** The split of {@code protocol}; needs labels. */
+    Split split(Protocol protocol) {
+        if (labels == null) {
+            throw new IllegalArgumentException("protocol " + protocol.name() + " needs labels: give --labels with the features");
+        }
+        return protocol.split(labels, officialTrainSize);
+    }
+
+    /** Provenance for saved models and reports. */
+    Map<String, Object> describe(Protocol protocol, int trainItems) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("data", name);
+        m.put("features", description);
+        m.put("protocol", protocol == null ? "none: all items" : protocol.describe());
+        m.put("train_items", trainItems);
+        return m;
+    }
+}

@@ -1,0 +1,71 @@
+package org.deephash4j.cli;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.deephash4j.data.FeatureMatrix;
+import org.deephash4j.data.protocol.Protocol;
+import org.deephash4j.hash.HashFunction;
+import org.deephash4j.hash.HashMethod;
+import org.deephash4j.hash.HashModels;
+import org.deephash4j.hash.classic.ClassicMethods;
+import org.deephash4j.hash.classic.Itq;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code deephash fit}: learn a hash function and save it as a model file. */
+@Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Fit a hash function on the protocol's training items and save it (.dhm).",
+            "Features: pixels scaled to [0, 1] for image data sets, or any .npy feature matrix."})
+final class FitCommand implements Callable<Integer> {
+
+    @Option(names = {"-m", "--method"}, required = true, paramLabel = "METHOD", description = "lsh, pcah, itq or sh.")
+    String method;
+
+    @Option(names = {"-b", "--bits"}, required = true, paramLabel = "BITS", description = "Code length: a multiple of 8, at most 1024.")
+    int bits;
+
+    @Option(names = {"-d", "--data"}, required = true, paramLabel = "DATA",
+            description = "A known data set, a folder with MNIST-style IDX files, or a .npy feature matrix.")
+    String data;
+
+    @Option(names = "--labels", paramLabel = "FILE", description = "Labels (.npy) of a .npy feature matrix, for protocols.")
+    Path labels;
+
+    @Option(names = {"-p", "--protocol"}, paramLabel = "PROTOCOL",
+            description = "Fit on this protocol's training items (default: the data set's own protocol; all items if it has none).")
+    String protocol;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed (LSH projections, ITQ's initial rotation). Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--iterations", defaultValue = "" + Itq.DEFAULT_ITERATIONS,
+            description = "ITQ rotation updates (default: ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Model file to write (.dhm).")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        org.deephash4j.codes.BinaryCodes.checkBits(bits);
+        HashMethod m = method.equalsIgnoreCase("itq") ? new Itq(iterations) : ClassicMethods.byName(method);
+        FeatureInput in = FeatureInput.load(data, labels);
+        Protocol p = in.protocol(protocol);
+        FeatureMatrix train = p == null ? in.features() : in.features().rows(in.split(p).train());
+        System.err.printf(Locale.ROOT, "[fit] %s, %d bits, on %d training items of %s (%d dimensions)%n", m.name(), bits, train.rows(),
+                in.name(), train.columns());
+        long t0 = System.nanoTime();
+        HashFunction f = m.fit(train, bits, seed);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> provenance = new java.util.LinkedHashMap<>(in.describe(p, train.rows()));
+        provenance.put("seed", seed);
+        if (m instanceof Itq) {
+            provenance.put("iterations", iterations);
+        }
+        HashModels.save(output, f, provenance);
+        System.err.printf(Locale.ROOT, "[fit] fitted in %.2f s; model saved to %s%n", seconds, output.toAbsolutePath());
+        return 0;
+    }
+}
