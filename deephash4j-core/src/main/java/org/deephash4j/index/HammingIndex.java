@@ -1,0 +1,45 @@
+package org.deephash4j.index;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.deephash4j.codes.BinaryCodes;
+
+/**
+ * Exact search of binary codes by Hamming distance, in the style of Faiss's index interface: add
+ * codes with user-chosen long ids, search the k nearest, search within a radius, remove by id,
+ * save. Results are ordered by (distance, id) ascending, the tie rule of Faiss. Implementations are
+ * safe for concurrent searches; adding and removing must not overlap with searches.
+ */
+public interface HammingIndex {
+
+    /** Code length in bits. */
+    int bits();
+
+    /** Number of codes in the index. */
+    int size();
+
+    /** A short name of the index type, e.g. {@code flat}. */
+    String type();
+
+    /**
+     * Adds {@code codes} under their ids ({@link BinaryCodes#id(int)}).
+     *
+     * @throws IllegalArgumentException if the code length differs or an id is already present or repeated
+     */
+    void add(BinaryCodes codes);
+
+    /** The {@code k} nearest codes of each query; fewer (padded with id -1) when the index is smaller. */
+    SearchResult search(BinaryCodes queries, int k);
+
+    /** Every code within Hamming distance {@code radius} of each query. */
+    RangeResult rangeSearch(BinaryCodes queries, int radius);
+
+    /** Removes the codes with these ids (unknown ids are ignored); returns how many were removed. */
+    int remove(long[] ids);
+
+    /** Saves the index to one file, atomically. */
+    void save(Path file) throws IOException;
+
+    /** Bytes of Java heap the index holds (codes, ids, tables); memory-mapped codes are not counted. */
+    long heapBytes();
+}

@@ -1,0 +1,179 @@
+package org.deephash4j.index;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+import org.deephash4j.codes.BinaryCodes;
+import org.deephash4j.io.AtomicFiles;
+import org.deephash4j.io.MalformedFileException;
+
+/**
+ * One file per index ({@code .dhi}), little-endian:
+ *
+ * <pre>
+ * 0   8   magic "DH4JINDX"
+ * 8   4   format version (1)
+ * 12  4   type: 0 flat, 1 multi-index hashing
+ * 16  4   bits
+ * 20  4   substrings m (multi-index hashing; 0 for flat)
+ * 24  8   number of codes n
+ * 32  8   id layout: 0 = the range base .. base+n-1, 1 = listed
+ * 40  8   base id (range layout)
+ * 48  8n  ids, ascending (listed layout only)
+ * ..      codes: n x ceil(bits/64) words, 8-byte aligned so they can be memory-mapped
+ * end-8 4 CRC32C of bytes 8 .. end-9
+ * end-4 4 end marker "DHIE"
+ * </pre>
+ *
+ * Saving is atomic (a crash or a full disk leaves the previous file intact). Loading checks size and
+ * checksum, then memory-maps the codes instead of copying them onto the heap; multi-index hashing
+ * rebuilds its tables from them.
+ */
+public final class IndexFile {
+
+    /** The usual file name extension. */
+    public static final String EXTENSION = ".dhi";
+    static final byte[] MAGIC = "DH4JINDX".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] END = "DHIE".getBytes(StandardCharsets.US_ASCII);
+    static final int VERSION = 1;
+    static final int HEADER = 48;
+    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private IndexFile() {
+    }
+
+    static void save(Path file, FlatIndex index) throws IOException {
+        write(file, 0, index.bits(), 0, index.codeStore(), index.idStore());
+    }
+
+    static void save(Path file, MultiIndexHashing index) throws IOException {
+        write(file, 1, index.bits(), index.substrings(), index.codeStore(), index.idStore());
+    }
+
+    private static void write(Path file, int type, int bits, int m, CodeStore codes, IdStore ids) throws IOException {
+        AtomicFiles.write(file, raw -> {
+            CRC32C crc = new CRC32C();
+            raw.write(MAGIC);
+            OutputStream out = new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    raw.write(b);
+                    crc.update(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    raw.write(b, off, len);
+                    crc.update(b, off, len);
+                }
+            };
+            int n = ids.size();
+            boolean range = ids instanceof IdStore.Range;
+            ByteBuffer h = ByteBuffer.allocate(HEADER - MAGIC.length).order(ByteOrder.LITTLE_ENDIAN);
+            h.putInt(VERSION).putInt(type).putInt(bits).putInt(m).putLong(n).putLong(range ? 0 : 1)
+                    .putLong(range ? (n == 0 ? 0 : ids.id(0)) : 0);
+            out.write(h.array());
+            ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            if (!range) {
+                for (int i = 0; i < n; i++) {
+                    put(out, chunk, ids.id(i));
+                }
+            }
+            int wpc = codes.wordsPerCode;
+            for (int i = 0; i < n; i++) {
+                for (int w = 0; w < wpc; w++) {
+                    put(out, chunk, codes.word(i, w));
+                }
+            }
+            out.write(chunk.array(), 0, chunk.position());
+            DataOutputStream tail = new DataOutputStream(raw);
+            tail.writeInt(Integer.reverseBytes((int) crc.getValue()));
+            tail.write(END);
+            tail.flush();
+        });
+    }
+
+    private static void put(OutputStream out, ByteBuffer chunk, long v) throws IOException {
+        if (chunk.remaining() < 8) {
+            out.write(chunk.array(), 0, chunk.position());
+            chunk.clear();
+        }
+        chunk.putLong(v);
+    }
+
+    /** Loads an index file, memory-mapping its codes. */
+    public static HammingIndex load(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < HEADER + 8) {
+                throw new MalformedFileException(file, "not a deephash4j index file (only " + size + " bytes)");
+            }
+            MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, Arena.ofAuto());
+            byte[] magic = seg.asSlice(0, MAGIC.length).toArray(ValueLayout.JAVA_BYTE);
+            if (!java.util.Arrays.equals(magic, MAGIC)) {
+                throw new MalformedFileException(file, "not a deephash4j index file (wrong magic)");
+            }
+            int version = seg.get(INT, 8);
+            if (version != VERSION) {
+                throw new MalformedFileException(file, "index file version " + version + " is not supported (this build reads "
+                        + VERSION + ")");
+            }
+            int type = seg.get(INT, 12);
+            int bits = seg.get(INT, 16);
+            int m = seg.get(INT, 20);
+            long n = seg.get(WORD, 24);
+            long layout = seg.get(WORD, 32);
+            long base = seg.get(WORD, 40);
+            try {
+                BinaryCodes.checkBits(bits);
+            } catch (IllegalArgumentException e) {
+                throw new MalformedFileException(file, "bad header: " + e.getMessage());
+            }
+            if (type < 0 || type > 1 || layout < 0 || layout > 1 || n < 0 || n > Integer.MAX_VALUE) {
+                throw new MalformedFileException(file, "bad header (type " + type + ", id layout " + layout + ", count " + n + ")");
+            }
+            int wpc = (bits + 63) >>> 6;
+            long idBytes = layout == 1 ? 8 * n : 0;
+            long expected = HEADER + idBytes + 8 * n * wpc + 8;
+            if (size != expected) {
+                throw new MalformedFileException(file, (size < expected ? "truncated" : "unexpected trailing bytes")
+                        + ": header promises " + n + " codes of " + bits + " bits (" + expected + " bytes), file has " + size);
+            }
+            CRC32C crc = new CRC32C();
+            for (long off = MAGIC.length; off < size - 8; off += 1 << 26) {
+                long len = Math.min(1 << 26, size - 8 - off);
+                crc.update(seg.asSlice(off, len).asByteBuffer());
+            }
+            if (seg.get(INT, size - 8) != (int) crc.getValue()
+                    || !java.util.Arrays.equals(seg.asSlice(size - 4, 4).toArray(ValueLayout.JAVA_BYTE), END)) {
+                throw new MalformedFileException(file, "checksum mismatch: the file is corrupted");
+            }
+            int count = (int) n;
+            IdStore ids;
+            if (layout == 0) {
+                ids = new IdStore.Range(base, count);
+            } else {
+                long[] idArray = new long[count];
+                MemorySegment.copy(seg, WORD, HEADER, idArray, 0, count);
+                try {
+                    ids = IdStore.of(idArray);
+                } catch (IllegalArgumentException e) {
+                    throw new MalformedFileException(file, "ids are not strictly ascending");
+                }
+            }
+            CodeStore codes = new CodeStore.Mapped(seg.asSlice(HEADER + idBytes, 8 * n * wpc), count, wpc);
+            return type == 0 ? new FlatIndex(bits, codes, ids) : new MultiIndexHashing(bits, m, codes, ids);
+        }
+    }
+}

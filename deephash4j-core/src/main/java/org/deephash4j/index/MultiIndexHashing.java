@@ -1,0 +1,467 @@
+package org.deephash4j.index;
+
+import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.stream.IntStream;
+import org.deephash4j.codes.BinaryCodes;
+
+/**
+ * Exact k-NN and range search by multi-index hashing (Norouzi, Punjani &amp; Fleet, CVPR 2012 /
+ * TPAMI 2014). Codes are split into m disjoint substrings, each the key of one table. By the
+ * pigeonhole principle, a code within Hamming distance r of the query has some substring within
+ * floor(r / m) of the query's; more finely, once every table j' &lt;= j has been probed to substring
+ * radius s and the others to s - 1, every code within s m + j has been found. So the search probes
+ * radius s = 0, 1, 2, ... table by table, verifies candidates with the full distance, and stops as
+ * soon as k found codes lie within that guaranteed radius: the result is exact, no recall knob.
+ *
+ * <p>A candidate is counted only at the first (radius, table) that can reach it, the table of its
+ * smallest substring distance, so duplicates need no per-query marker array. Each table stores its
+ * buckets' codes contiguously beside their positions, so verifying a bucket is a sequential scan.
+ * Short substrings use a dense bucket directory; long ones a fastutil primitive hash map. Tables are
+ * rebuilt after {@link #add} and {@link #remove} and when an index is loaded.
+ */
+public final class MultiIndexHashing implements HammingIndex {
+
+    private final int bits;
+    private final int wpc;
+    private final int requestedSubstrings;
+    private int m;
+    private CodeStore codes;
+    private IdStore ids;
+    private Table[] tables;
+
+    /** An empty index; the number of substrings is chosen from the code length and size when codes are added. */
+    public MultiIndexHashing(int bits) {
+        this(bits, 0);
+    }
+
+    /** An empty index with {@code substrings} substrings (0 to choose automatically). */
+    public MultiIndexHashing(int bits, int substrings) {
+        BinaryCodes.checkBits(bits);
+        if (substrings < 0 || substrings > bits) {
+            throw new IllegalArgumentException("substrings must be in [0, " + bits + "], got " + substrings);
+        }
+        if (substrings > 0 && (bits + substrings - 1) / substrings > 32) {
+            throw new IllegalArgumentException("substrings of more than 32 bits are not supported: use at least "
+                    + (bits + 31) / 32 + " substrings for " + bits + " bits");
+        }
+        this.bits = bits;
+        this.wpc = (bits + 63) >>> 6;
+        this.requestedSubstrings = substrings;
+        this.codes = new CodeStore.Heap(new long[0], wpc);
+        this.ids = IdStore.of(new long[0]);
+        rebuild();
+    }
+
+    MultiIndexHashing(int bits, int substrings, CodeStore codes, IdStore ids) {
+        this(bits, substrings);
+        this.codes = codes;
+        this.ids = ids;
+        rebuild();
+    }
+
+    /** The default number of substrings: about bits / log2(n) (Norouzi et al.), each at most 32 bits. */
+    public static int defaultSubstrings(int bits, int n) {
+        int byLog = (int) Math.round(bits / (Math.log(Math.max(n, 2)) / Math.log(2)));
+        return Math.min(bits, Math.max(Math.max(1, (bits + 31) / 32), byLog));
+    }
+
+    /** The number of substrings in use. */
+    public int substrings() {
+        return m;
+    }
+
+    @Override
+    public int bits() {
+        return bits;
+    }
+
+    @Override
+    public int size() {
+        return ids.size();
+    }
+
+    @Override
+    public String type() {
+        return "mih";
+    }
+
+    CodeStore codeStore() {
+        return codes;
+    }
+
+    IdStore idStore() {
+        return ids;
+    }
+
+    @Override
+    public void add(BinaryCodes added) {
+        FlatIndex.Merged merged = FlatIndex.Merged.of(bits, codes, ids, added);
+        codes = new CodeStore.Heap(merged.words(), wpc);
+        ids = IdStore.of(merged.ids());
+        rebuild();
+    }
+
+    @Override
+    public int remove(long[] remove) {
+        FlatIndex.Merged merged = FlatIndex.Merged.without(codes, ids, remove);
+        if (merged == null) {
+            return 0;
+        }
+        int removed = ids.size() - merged.ids().length;
+        codes = new CodeStore.Heap(merged.words(), wpc);
+        ids = IdStore.of(merged.ids());
+        rebuild();
+        return removed;
+    }
+
+    private void rebuild() {
+        int n = ids.size();
+        m = requestedSubstrings > 0 ? requestedSubstrings : defaultSubstrings(bits, n);
+        tables = new Table[m];
+        int base = bits / m;
+        int extra = bits % m;
+        int start = 0;
+        for (int j = 0; j < m; j++) {
+            int length = base + (j < extra ? 1 : 0);
+            tables[j] = new Table(start, length);
+            start += length;
+        }
+        IntStream.range(0, m).parallel().forEach(j -> tables[j].build(codes, n, wpc));
+    }
+
+    /** One substring's table: bucket directory, and positions and full codes in bucket order. */
+    private static final class Table {
+        final int start;
+        final int length;
+        final int word0;
+        final int shift0;
+        final long mask0;
+        final int word1;
+        final long mask1;
+        final int bits0;
+        int[] denseStart;
+        Int2IntOpenHashMap sparse;
+        int[] bucketStart;
+        int[] positions;
+        long[] codes;
+
+        Table(int start, int length) {
+            this.start = start;
+            this.length = length;
+            this.word0 = start >>> 6;
+            this.shift0 = start & 63;
+            this.bits0 = Math.min(length, 64 - shift0);
+            this.mask0 = (bits0 == 64 ? -1L : (1L << bits0) - 1) << shift0;
+            int rest = length - bits0;
+            this.word1 = rest > 0 ? word0 + 1 : -1;
+            this.mask1 = rest > 0 ? (1L << rest) - 1 : 0;
+        }
+
+        int key(long[] w, int off) {
+            long k = (w[off + word0] & mask0) >>> shift0;
+            if (word1 >= 0) {
+                k |= (w[off + word1] & mask1) << bits0;
+            }
+            return (int) k;
+        }
+
+        int key(CodeStore store, int position) {
+            long k = (store.word(position, word0) & mask0) >>> shift0;
+            if (word1 >= 0) {
+                k |= (store.word(position, word1) & mask1) << bits0;
+            }
+            return (int) k;
+        }
+
+        /** Substring distance between the code at {@code c[off..]} and the query. */
+        int distance(long[] c, int off, long[] q, int qOff) {
+            int d = Long.bitCount((c[off + word0] ^ q[qOff + word0]) & mask0);
+            if (word1 >= 0) {
+                d += Long.bitCount((c[off + word1] ^ q[qOff + word1]) & mask1);
+            }
+            return d;
+        }
+
+        boolean dense(int n) {
+            return length <= 26 && (1L << length) <= Math.max(8L * n, 1 << 16);
+        }
+
+        void build(CodeStore store, int n, int wpc) {
+            int[] keys = new int[n];
+            for (int i = 0; i < n; i++) {
+                keys[i] = key(store, i);
+            }
+            int[] slot = new int[n];
+            if (dense(n)) {
+                denseStart = new int[(1 << length) + 1];
+                for (int k : keys) {
+                    denseStart[k + 1]++;
+                }
+                for (int k = 1; k < denseStart.length; k++) {
+                    denseStart[k] += denseStart[k - 1];
+                }
+                int[] next = java.util.Arrays.copyOf(denseStart, denseStart.length - 1);
+                for (int i = 0; i < n; i++) {
+                    slot[i] = next[keys[i]]++;
+                }
+            } else {
+                sparse = new Int2IntOpenHashMap();
+                sparse.defaultReturnValue(-1);
+                int buckets = 0;
+                int[] bucketOf = new int[n];
+                for (int i = 0; i < n; i++) {
+                    int b = sparse.putIfAbsent(keys[i], buckets);
+                    if (b == -1) {
+                        b = buckets++;
+                    }
+                    bucketOf[i] = b;
+                }
+                bucketStart = new int[buckets + 1];
+                for (int b : bucketOf) {
+                    bucketStart[b + 1]++;
+                }
+                for (int b = 1; b <= buckets; b++) {
+                    bucketStart[b] += bucketStart[b - 1];
+                }
+                int[] next = java.util.Arrays.copyOf(bucketStart, buckets);
+                for (int i = 0; i < n; i++) {
+                    slot[i] = next[bucketOf[i]]++;
+                }
+            }
+            positions = new int[n];
+            codes = new long[n * wpc];
+            for (int i = 0; i < n; i++) {
+                int s = slot[i];
+                positions[s] = i;
+                for (int w = 0; w < wpc; w++) {
+                    codes[s * wpc + w] = store.word(i, w);
+                }
+            }
+        }
+
+        /** Bucket range of {@code key} as {@code from << 32 | to}, or -1 if empty. */
+        long bucket(int key) {
+            if (denseStart != null) {
+                int from = denseStart[key];
+                int to = denseStart[key + 1];
+                return from == to ? -1 : (long) from << 32 | to;
+            }
+            int b = sparse.get(key);
+            return b < 0 ? -1 : (long) bucketStart[b] << 32 | bucketStart[b + 1];
+        }
+
+        long heapBytes() {
+            long b = 4L * positions.length + 8L * codes.length;
+            if (denseStart != null) {
+                b += 4L * denseStart.length;
+            } else {
+                b += 4L * bucketStart.length + 12L * sparse.size();
+            }
+            return b;
+        }
+    }
+
+    /** Per-query search state. */
+    private final class Probe {
+        final long[] q;
+        final int qOff;
+        final int[] subKey;
+        final int[] subDist = new int[m];
+
+        Probe(long[] q, int qOff) {
+            this.q = q;
+            this.qOff = qOff;
+            this.subKey = new int[m];
+            for (int j = 0; j < m; j++) {
+                subKey[j] = tables[j].key(q, qOff);
+            }
+        }
+
+        /** Whether the code at {@code c[off..]}, reached in table j at radius s, is reached there first. */
+        boolean firstReach(long[] c, int off, int s, int j) {
+            for (int i = 0; i < m; i++) {
+                if (i == j) {
+                    continue;
+                }
+                int d = tables[i].distance(c, off, q, qOff);
+                if (d < s || (d == s && i < j)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Full distance of the code at {@code c[off..]}. */
+        int distance(long[] c, int off) {
+            int d = 0;
+            for (int w = 0; w < wpc; w++) {
+                d += Long.bitCount(c[off + w] ^ q[qOff + w]);
+            }
+            return d;
+        }
+
+        /** Visits the buckets of table j at substring radius s, passing new candidates to the sink. */
+        void probe(int j, int s, Sink sink) {
+            Table t = tables[j];
+            if (s > t.length) {
+                return;
+            }
+            long limit = 1L << t.length;
+            long mask = s == 0 ? 0 : (1L << s) - 1;
+            while (mask < limit) {
+                long range = t.bucket(subKey[j] ^ (int) mask);
+                if (range != -1) {
+                    int from = (int) (range >>> 32);
+                    int to = (int) range;
+                    for (int x = from; x < to; x++) {
+                        int off = x * wpc;
+                        int d = distance(t.codes, off);
+                        if (sink.wants(d) && firstReach(t.codes, off, s, j)) {
+                            sink.accept(d, t.positions[x]);
+                        }
+                    }
+                }
+                if (s == 0) {
+                    break;
+                }
+                long c = mask & -mask;
+                long r = mask + c;
+                mask = (((r ^ mask) >>> 2) / c) | r;
+            }
+        }
+    }
+
+    private interface Sink {
+        boolean wants(int distance);
+
+        void accept(int distance, int position);
+    }
+
+    @Override
+    public SearchResult search(BinaryCodes queries, int k) {
+        checkQueries(queries);
+        if (k <= 0) {
+            throw new IllegalArgumentException("k must be positive, got " + k);
+        }
+        int nq = queries.size();
+        int n = ids.size();
+        int kk = Math.min(k, n);
+        int[] outDist = new int[nq * k];
+        int[] outPos = new int[nq * k];
+        int maxLength = maxLength();
+        IntStream.range(0, nq).parallel().forEach(qi -> {
+            TopK top = new TopK(bits, false);
+            top.reset(kk);
+            if (kk > 0) {
+                Probe p = new Probe(queries.words(), qi * wpc);
+                Sink sink = new Sink() {
+                    @Override
+                    public boolean wants(int distance) {
+                        return distance < top.bound();
+                    }
+
+                    @Override
+                    public void accept(int distance, int position) {
+                        top.offer(distance, position);
+                    }
+                };
+                search:
+                for (int s = 0; s <= maxLength; s++) {
+                    for (int j = 0; j < m; j++) {
+                        p.probe(j, s, sink);
+                        if (top.kthDistance() <= s * m + j) {
+                            break search;
+                        }
+                    }
+                }
+            }
+            top.finish(outDist, outPos, qi * k);
+        });
+        long[] outIds = new long[nq * k];
+        for (int q = 0; q < nq; q++) {
+            for (int j = 0; j < k; j++) {
+                int i = q * k + j;
+                if (j < kk) {
+                    outIds[i] = ids.id(outPos[i]);
+                } else {
+                    outIds[i] = -1;
+                    outDist[i] = -1;
+                }
+            }
+        }
+        return new SearchResult(nq, k, outIds, outDist);
+    }
+
+    @Override
+    public RangeResult rangeSearch(BinaryCodes queries, int radius) {
+        checkQueries(queries);
+        if (radius < 0) {
+            throw new IllegalArgumentException("radius must not be negative, got " + radius);
+        }
+        int nq = queries.size();
+        int[][] hitDist = new int[nq][];
+        int[][] hitPos = new int[nq][];
+        int maxLength = maxLength();
+        IntStream.range(0, nq).parallel().forEach(qi -> {
+            RangeCollector c = new RangeCollector(bits);
+            Probe p = new Probe(queries.words(), qi * wpc);
+            Sink sink = new Sink() {
+                @Override
+                public boolean wants(int distance) {
+                    return distance <= radius;
+                }
+
+                @Override
+                public void accept(int distance, int position) {
+                    c.add(distance, position);
+                }
+            };
+            outer:
+            for (int s = 0; s <= maxLength; s++) {
+                for (int j = 0; j < m; j++) {
+                    p.probe(j, s, sink);
+                    if (s * m + j >= radius) {
+                        break outer;
+                    }
+                }
+            }
+            c.sortedInto(qi, hitDist, hitPos, false);
+        });
+        return RangeCollector.assemble(radius, hitDist, hitPos, ids);
+    }
+
+    private int maxLength() {
+        int max = 0;
+        for (Table t : tables) {
+            max = Math.max(max, t.length);
+        }
+        return max;
+    }
+
+    private void checkQueries(BinaryCodes queries) {
+        if (queries.bits() != bits) {
+            throw new IllegalArgumentException("queries have " + queries.bits() + " bits, the index " + bits);
+        }
+    }
+
+    @Override
+    public void save(Path file) throws IOException {
+        IndexFile.save(file, this);
+    }
+
+    @Override
+    public long heapBytes() {
+        long b = codes.heapBytes() + ids.heapBytes();
+        for (Table t : tables) {
+            b += t.heapBytes();
+        }
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "MultiIndexHashing[" + size() + " x " + bits + " bits, " + m + " substrings]";
+    }
+}
