@@ -18,6 +18,7 @@ public final class FlatIndex implements HammingIndex {
 
     static final int TILE = 1024;
     static final int QUERY_BLOCK = 16;
+    static final int CHUNK = 64;
 
     private final int bits;
     private final int wpc;
@@ -121,22 +122,14 @@ public final class FlatIndex implements HammingIndex {
             tops[q - q0].reset(kk);
         }
         long[] scratch = new long[TILE * wpc];
-        int[] dist = new int[TILE];
+        int[] dist = new int[CHUNK];
         long[] qw = queries.words();
         for (int start = 0; start < n; start += TILE) {
             int count = Math.min(TILE, n - start);
             long[] tile = codes.tile(start, count, scratch);
             int off = codes.tileOffset(start);
             for (int q = q0; q < q1; q++) {
-                distances(qw, q * wpc, tile, off, count, dist);
-                TopK top = tops[q - q0];
-                int bound = top.bound();
-                for (int i = 0; i < count; i++) {
-                    if (dist[i] < bound) {
-                        top.offer(dist[i], start + i);
-                        bound = top.bound();
-                    }
-                }
+                scanTile(qw, q * wpc, tile, off, count, start, dist, tops[q - q0]);
             }
         }
         for (int q = q0; q < q1; q++) {
@@ -144,42 +137,21 @@ public final class FlatIndex implements HammingIndex {
         }
     }
 
-    /** Distances from one query to {@code count} codes starting at word {@code off} of {@code db}. */
-    private void distances(long[] query, int qOff, long[] db, int off, int count, int[] out) {
-        switch (wpc) {
-            case 1 -> {
-                long a = query[qOff];
-                for (int i = 0; i < count; i++) {
-                    out[i] = Long.bitCount(db[off + i] ^ a);
-                }
-            }
-            case 2 -> {
-                long a = query[qOff];
-                long b = query[qOff + 1];
-                for (int i = 0; i < count; i++) {
-                    int p = off + 2 * i;
-                    out[i] = Long.bitCount(db[p] ^ a) + Long.bitCount(db[p + 1] ^ b);
-                }
-            }
-            case 4 -> {
-                long a = query[qOff];
-                long b = query[qOff + 1];
-                long c = query[qOff + 2];
-                long d = query[qOff + 3];
-                for (int i = 0; i < count; i++) {
-                    int p = off + 4 * i;
-                    out[i] = Long.bitCount(db[p] ^ a) + Long.bitCount(db[p + 1] ^ b) + Long.bitCount(db[p + 2] ^ c)
-                            + Long.bitCount(db[p + 3] ^ d);
-                }
-            }
-            default -> {
-                for (int i = 0; i < count; i++) {
-                    int p = off + wpc * i;
-                    int s = 0;
-                    for (int w = 0; w < wpc; w++) {
-                        s += Long.bitCount(db[p + w] ^ query[qOff + w]);
+    /**
+     * One query against one tile: distances in chunks of {@value #CHUNK}, and a chunk is looked at
+     * code by code only if one of its distances is below the query's current bound (rare once the
+     * bound settles). Kept small so that C2 compiles and vectorises it as a unit.
+     */
+    private void scanTile(long[] qw, int qOff, long[] tile, int off, int count, int start, int[] dist, TopK top) {
+        for (int c = 0; c < count; c += CHUNK) {
+            int len = Math.min(CHUNK, count - c);
+            int bound = top.bound();
+            if (Kernels.distancesBelow(qw, qOff, wpc, tile, off + c * wpc, len, dist, bound)) {
+                for (int i = 0; i < len; i++) {
+                    if (dist[i] < bound) {
+                        top.offer(dist[i], start + c + i);
+                        bound = top.bound();
                     }
-                    out[i] = s;
                 }
             }
         }
@@ -210,7 +182,7 @@ public final class FlatIndex implements HammingIndex {
                 long[] tile = codes.tile(start, count, scratch);
                 int off = codes.tileOffset(start);
                 for (int q = q0; q < q1; q++) {
-                    distances(queries.words(), q * wpc, tile, off, count, dist);
+                    Kernels.distances(queries.words(), q * wpc, wpc, tile, off, count, dist);
                     RangeCollector c = cols[q - q0];
                     for (int i = 0; i < count; i++) {
                         if (dist[i] <= radius) {

@@ -61,9 +61,14 @@ public final class MultiIndexHashing implements HammingIndex {
         rebuild();
     }
 
-    /** The default number of substrings: about bits / log2(n) (Norouzi et al.), each at most 32 bits. */
+    /**
+     * The default number of substrings: about 2 bits / log2(n), each at most 32 bits. Norouzi et al.
+     * suggest bits / log2(n) (about one code per bucket); here verifying a bucket is a sequential,
+     * vectorised scan, which makes more and shorter substrings (fewer probes, larger buckets) faster:
+     * on 10M random 64-bit codes, k = 10, 6 substrings beat 3 by 4x (measured with bench search).
+     */
     public static int defaultSubstrings(int bits, int n) {
-        int byLog = (int) Math.round(bits / (Math.log(Math.max(n, 2)) / Math.log(2)));
+        int byLog = (int) Math.round(2 * bits / (Math.log(Math.max(n, 2)) / Math.log(2)));
         return Math.min(bits, Math.max(Math.max(1, (bits + 31) / 32), byLog));
     }
 
@@ -268,7 +273,7 @@ public final class MultiIndexHashing implements HammingIndex {
         final long[] q;
         final int qOff;
         final int[] subKey;
-        final int[] subDist = new int[m];
+        final int[] dist = new int[FlatIndex.CHUNK];
 
         Probe(long[] q, int qOff) {
             this.q = q;
@@ -293,6 +298,27 @@ public final class MultiIndexHashing implements HammingIndex {
             return true;
         }
 
+        /**
+         * Verifies the bucket {@code [from, to)} of table t: its codes are contiguous, so distances are
+         * computed a chunk at a time by the vectorised kernel, and only codes below the sink's bound are
+         * checked for being reached here first.
+         */
+        private void verify(Table t, int from, int to, int s, int j, Sink sink) {
+            for (int c = from; c < to; c += FlatIndex.CHUNK) {
+                int len = Math.min(FlatIndex.CHUNK, to - c);
+                int bound = sink.bound();
+                if (Kernels.distancesBelow(q, qOff, wpc, t.codes, c * wpc, len, dist, bound)) {
+                    for (int i = 0; i < len; i++) {
+                        int off = (c + i) * wpc;
+                        if (dist[i] < bound && firstReach(t.codes, off, s, j)) {
+                            sink.accept(dist[i], t.positions[c + i]);
+                            bound = sink.bound();
+                        }
+                    }
+                }
+            }
+        }
+
         /** Full distance of the code at {@code c[off..]}. */
         int distance(long[] c, int off) {
             int d = 0;
@@ -313,15 +339,7 @@ public final class MultiIndexHashing implements HammingIndex {
             while (mask < limit) {
                 long range = t.bucket(subKey[j] ^ (int) mask);
                 if (range != -1) {
-                    int from = (int) (range >>> 32);
-                    int to = (int) range;
-                    for (int x = from; x < to; x++) {
-                        int off = x * wpc;
-                        int d = distance(t.codes, off);
-                        if (sink.wants(d) && firstReach(t.codes, off, s, j)) {
-                            sink.accept(d, t.positions[x]);
-                        }
-                    }
+                    verify(t, (int) (range >>> 32), (int) range, s, j, sink);
                 }
                 if (s == 0) {
                     break;
@@ -334,7 +352,8 @@ public final class MultiIndexHashing implements HammingIndex {
     }
 
     private interface Sink {
-        boolean wants(int distance);
+        /** Candidates must have a distance below this. */
+        int bound();
 
         void accept(int distance, int position);
     }
@@ -358,8 +377,8 @@ public final class MultiIndexHashing implements HammingIndex {
                 Probe p = new Probe(queries.words(), qi * wpc);
                 Sink sink = new Sink() {
                     @Override
-                    public boolean wants(int distance) {
-                        return distance < top.bound();
+                    public int bound() {
+                        return top.bound();
                     }
 
                     @Override
@@ -409,8 +428,8 @@ public final class MultiIndexHashing implements HammingIndex {
             Probe p = new Probe(queries.words(), qi * wpc);
             Sink sink = new Sink() {
                 @Override
-                public boolean wants(int distance) {
-                    return distance <= radius;
+                public int bound() {
+                    return radius + 1;
                 }
 
                 @Override
