@@ -12,6 +12,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "deephash", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Learning to hash for image retrieval: fetch data, fit hash functions, encode, search, evaluate.",
         subcommands = {DataCommand.class, DemoCommand.class, FitCommand.class, EncodeCommand.class, EvalCommand.class,
+            IndexCommand.class, SearchCommand.class,
             CompareCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",

@@ -168,4 +168,36 @@ class MainTest {
                 tmp.resolve("x.dhc").toString()));
         assertTrue(stderr().contains("not a deephash4j model file"), stderr());
     }
+
+    @Test
+    void indexBuildInfoAndSearchToCsvAndJson() throws IOException {
+        java.util.Random r = new java.util.Random(9);
+        long[] w = new long[500];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = r.nextLong();
+        }
+        Path codes = tmp.resolve("c.dhc");
+        org.deephash4j.codes.CodeFile.write(codes, org.deephash4j.codes.BinaryCodes.of(64, w, null));
+        Path index = tmp.resolve("i.dhi");
+        assertEquals(0, Main.execute("index", "build", "--codes", codes.toString(), "--type", "mih", "-o", index.toString()), stderr());
+        assertEquals(0, Main.execute("index", "info", index.toString()));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("type:  mih"), out.toString(StandardCharsets.UTF_8));
+        Path csv = tmp.resolve("r.csv");
+        assertEquals(0, Main.execute("search", "--index", index.toString(), "--queries", codes.toString(), "-k", "3", "-o",
+                csv.toString()), stderr());
+        java.util.List<String> lines = Files.readAllLines(csv);
+        assertEquals("query_id,rank,id,distance", lines.get(0));
+        assertEquals("7,1,7,0", lines.get(1 + 7 * 3), "each code is its own nearest neighbour");
+        assertEquals(1 + 500 * 3, lines.size());
+        Path json = tmp.resolve("r.json");
+        assertEquals(0, Main.execute("search", "--index", index.toString(), "--queries", codes.toString(), "--radius", "0", "-o",
+                json.toString()), stderr());
+        JsonNode results = new ObjectMapper().readTree(json.toFile()).get("results");
+        assertEquals(500, results.size());
+        assertEquals(42, results.get(42).get("neighbours").get(0).get("id").asInt());
+        assertEquals(2, Main.execute("search", "--index", index.toString(), "--queries", codes.toString(), "-o",
+                tmp.resolve("r.txt").toString()));
+        assertEquals(Main.EXIT_BAD_INPUT, Main.execute("search", "--index", codes.toString(), "--queries", codes.toString(), "-o",
+                csv.toString()));
+    }
 }
