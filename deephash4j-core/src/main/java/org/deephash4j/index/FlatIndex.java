@@ -2,7 +2,6 @@ package org.deephash4j.index;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.deephash4j.codes.BinaryCodes;
 
@@ -14,40 +13,19 @@ import org.deephash4j.codes.BinaryCodes;
  * admits only candidates that can still be among the k best: no heap, no full sort. Codes are kept
  * in ascending id order, so scan order is the (distance, id) tie order.
  */
-public final class FlatIndex implements HammingIndex {
+public final class FlatIndex extends StoredCodesIndex {
 
     static final int TILE = 1024;
     static final int QUERY_BLOCK = 16;
     static final int CHUNK = 64;
 
-    private final int bits;
-    private final int wpc;
-    private CodeStore codes;
-    private IdStore ids;
-
     /** An empty index for {@code bits}-bit codes. */
     public FlatIndex(int bits) {
-        BinaryCodes.checkBits(bits);
-        this.bits = bits;
-        this.wpc = (bits + 63) >>> 6;
-        this.codes = new CodeStore.Heap(new long[0], wpc);
-        this.ids = IdStore.of(new long[0]);
+        super(bits, null, null);
     }
 
     FlatIndex(int bits, CodeStore codes, IdStore ids) {
-        this(bits);
-        this.codes = codes;
-        this.ids = ids;
-    }
-
-    @Override
-    public int bits() {
-        return bits;
-    }
-
-    @Override
-    public int size() {
-        return ids.size();
+        super(bits, codes, ids);
     }
 
     @Override
@@ -55,39 +33,10 @@ public final class FlatIndex implements HammingIndex {
         return "flat";
     }
 
-    CodeStore codeStore() {
-        return codes;
-    }
-
-    IdStore idStore() {
-        return ids;
-    }
-
-    @Override
-    public void add(BinaryCodes added) {
-        Merged m = Merged.of(bits, codes, ids, added);
-        codes = new CodeStore.Heap(m.words(), wpc);
-        ids = IdStore.of(m.ids());
-    }
-
-    @Override
-    public int remove(long[] remove) {
-        Merged m = Merged.without(codes, ids, remove);
-        if (m == null) {
-            return 0;
-        }
-        int removed = ids.size() - m.ids().length;
-        codes = new CodeStore.Heap(m.words(), wpc);
-        ids = IdStore.of(m.ids());
-        return removed;
-    }
-
     @Override
     public SearchResult search(BinaryCodes queries, int k) {
         checkQueries(queries);
-        if (k <= 0) {
-            throw new IllegalArgumentException("k must be positive, got " + k);
-        }
+        checkK(k);
         int nq = queries.size();
         int n = ids.size();
         int kk = Math.min(k, n);
@@ -99,19 +48,7 @@ public final class FlatIndex implements HammingIndex {
             int q1 = Math.min(nq, q0 + QUERY_BLOCK);
             scanBlock(queries, q0, q1, kk, k, outDist, outPos);
         });
-        long[] outIds = new long[nq * k];
-        for (int q = 0; q < nq; q++) {
-            for (int j = 0; j < k; j++) {
-                int i = q * k + j;
-                if (j < kk) {
-                    outIds[i] = ids.id(outPos[i]);
-                } else {
-                    outIds[i] = -1;
-                    outDist[i] = -1;
-                }
-            }
-        }
-        return new SearchResult(nq, k, outIds, outDist);
+        return result(nq, k, kk, outDist, outPos);
     }
 
     private void scanBlock(BinaryCodes queries, int q0, int q1, int kk, int k, int[] outDist, int[] outPos) {
@@ -160,9 +97,7 @@ public final class FlatIndex implements HammingIndex {
     @Override
     public RangeResult rangeSearch(BinaryCodes queries, int radius) {
         checkQueries(queries);
-        if (radius < 0) {
-            throw new IllegalArgumentException("radius must not be negative, got " + radius);
-        }
+        checkRadius(radius);
         int nq = queries.size();
         int n = ids.size();
         int[][] hitPos = new int[nq][];
@@ -172,7 +107,7 @@ public final class FlatIndex implements HammingIndex {
             int q0 = b * QUERY_BLOCK;
             int q1 = Math.min(nq, q0 + QUERY_BLOCK);
             long[] scratch = new long[TILE * wpc];
-            int[] dist = new int[TILE];
+            int[] dist = new int[CHUNK];
             RangeCollector[] cols = new RangeCollector[q1 - q0];
             for (int q = q0; q < q1; q++) {
                 cols[q - q0] = new RangeCollector(bits);
@@ -182,11 +117,15 @@ public final class FlatIndex implements HammingIndex {
                 long[] tile = codes.tile(start, count, scratch);
                 int off = codes.tileOffset(start);
                 for (int q = q0; q < q1; q++) {
-                    Kernels.distances(queries.words(), q * wpc, wpc, tile, off, count, dist);
                     RangeCollector c = cols[q - q0];
-                    for (int i = 0; i < count; i++) {
-                        if (dist[i] <= radius) {
-                            c.add(dist[i], start + i);
+                    for (int ch = 0; ch < count; ch += CHUNK) {
+                        int len = Math.min(CHUNK, count - ch);
+                        if (Kernels.distancesBelow(queries.words(), q * wpc, wpc, tile, off + ch * wpc, len, dist, radius + 1)) {
+                            for (int i = 0; i < len; i++) {
+                                if (dist[i] <= radius) {
+                                    c.add(dist[i], start + ch + i);
+                                }
+                            }
                         }
                     }
                 }
@@ -198,106 +137,13 @@ public final class FlatIndex implements HammingIndex {
         return RangeCollector.assemble(radius, hitDist, hitPos, ids);
     }
 
-    private void checkQueries(BinaryCodes queries) {
-        if (queries.bits() != bits) {
-            throw new IllegalArgumentException("queries have " + queries.bits() + " bits, the index " + bits);
-        }
-    }
-
     @Override
     public void save(Path file) throws IOException {
         IndexFile.save(file, this);
     }
 
     @Override
-    public long heapBytes() {
-        return codes.heapBytes() + ids.heapBytes();
-    }
-
-    @Override
     public String toString() {
         return "FlatIndex[" + size() + " x " + bits + " bits]";
-    }
-
-    /** The index's codes and ids merged or filtered; shared with {@link MultiIndexHashing}. */
-    record Merged(long[] words, long[] ids) {
-
-        static Merged of(int bits, CodeStore codes, IdStore ids, BinaryCodes added) {
-            if (added.bits() != bits) {
-                throw new IllegalArgumentException("codes have " + added.bits() + " bits, the index " + bits);
-            }
-            int wpc = codes.wordsPerCode;
-            int m = added.size();
-            int[] order = new int[m];
-            boolean sorted = true;
-            for (int i = 0; i < m; i++) {
-                order[i] = i;
-                sorted &= i == 0 || added.id(i) > added.id(i - 1);
-            }
-            if (!sorted) {
-                it.unimi.dsi.fastutil.ints.IntArrays.quickSort(order, (a, b) -> Long.compare(added.id(a), added.id(b)));
-            }
-            for (int i = 1; i < m; i++) {
-                if (added.id(order[i]) == added.id(order[i - 1])) {
-                    throw new IllegalArgumentException("id " + added.id(order[i]) + " is repeated in the added codes");
-                }
-            }
-            for (int i = 0; i < m && ids.size() > 0; i++) {
-                if (ids.positionOf(added.id(i)) >= 0) {
-                    throw new IllegalArgumentException("id " + added.id(i) + " is already in the index");
-                }
-            }
-            int n = ids.size();
-            long[] w = new long[(n + m) * wpc];
-            long[] id = new long[n + m];
-            long[] aw = added.words();
-            int i = 0;
-            int j = 0;
-            int o = 0;
-            while (i < n || j < m) {
-                boolean takeOld = j >= m || (i < n && ids.id(i) < added.id(order[j]));
-                if (takeOld) {
-                    for (int x = 0; x < wpc; x++) {
-                        w[o * wpc + x] = codes.word(i, x);
-                    }
-                    id[o++] = ids.id(i++);
-                } else {
-                    int src = order[j++];
-                    System.arraycopy(aw, src * wpc, w, o * wpc, wpc);
-                    id[o++] = added.id(src);
-                }
-            }
-            return new Merged(w, id);
-        }
-
-        /** The store without {@code remove}; {@code null} if none of them is present. */
-        static Merged without(CodeStore codes, IdStore ids, long[] remove) {
-            int n = ids.size();
-            boolean[] drop = new boolean[n];
-            int dropped = 0;
-            for (long r : remove) {
-                int p = ids.positionOf(r);
-                if (p >= 0 && !drop[p]) {
-                    drop[p] = true;
-                    dropped++;
-                }
-            }
-            if (dropped == 0) {
-                return null;
-            }
-            int wpc = codes.wordsPerCode;
-            long[] w = new long[(n - dropped) * wpc];
-            long[] id = new long[n - dropped];
-            int o = 0;
-            for (int i = 0; i < n; i++) {
-                if (!drop[i]) {
-                    for (int x = 0; x < wpc; x++) {
-                        w[o * wpc + x] = codes.word(i, x);
-                    }
-                    id[o++] = ids.id(i);
-                }
-            }
-            return new Merged(w, id);
-        }
     }
 }

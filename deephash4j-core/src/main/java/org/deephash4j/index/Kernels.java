@@ -49,53 +49,17 @@ final class Kernels {
                 }
             }
             default -> {
-                distances(query, qOff, wpc, db, off, count, out);
                 for (int i = 0; i < count; i++) {
-                    any |= out[i] - bound;
+                    int p = off + wpc * i;
+                    int d = 0;
+                    for (int w = 0; w < wpc; w++) {
+                        d += Long.bitCount(db[p + w] ^ query[qOff + w]);
+                    }
+                    out[i] = d;
+                    any |= d - bound;
                 }
             }
         }
         return any < 0;
-    }
-
-    /** Distances from one query to {@code count} codes starting at word {@code off} of {@code db}. */
-    static void distances(long[] query, int qOff, int wpc, long[] db, int off, int count, int[] out) {
-        switch (wpc) {
-            case 1 -> {
-                long a = query[qOff];
-                for (int i = 0; i < count; i++) {
-                    out[i] = Long.bitCount(db[off + i] ^ a);
-                }
-            }
-            case 2 -> {
-                long a = query[qOff];
-                long b = query[qOff + 1];
-                for (int i = 0; i < count; i++) {
-                    int p = off + 2 * i;
-                    out[i] = Long.bitCount(db[p] ^ a) + Long.bitCount(db[p + 1] ^ b);
-                }
-            }
-            case 4 -> {
-                long a = query[qOff];
-                long b = query[qOff + 1];
-                long c = query[qOff + 2];
-                long d = query[qOff + 3];
-                for (int i = 0; i < count; i++) {
-                    int p = off + 4 * i;
-                    out[i] = Long.bitCount(db[p] ^ a) + Long.bitCount(db[p + 1] ^ b) + Long.bitCount(db[p + 2] ^ c)
-                            + Long.bitCount(db[p + 3] ^ d);
-                }
-            }
-            default -> {
-                for (int i = 0; i < count; i++) {
-                    int p = off + wpc * i;
-                    int s = 0;
-                    for (int w = 0; w < wpc; w++) {
-                        s += Long.bitCount(db[p + w] ^ query[qOff + w]);
-                    }
-                    out[i] = s;
-                }
-            }
-        }
     }
 }

@@ -23,14 +23,10 @@ import org.deephash4j.codes.BinaryCodes;
  * Short substrings use a dense bucket directory; long ones a fastutil primitive hash map. Tables are
  * rebuilt after {@link #add} and {@link #remove} and when an index is loaded.
  */
-public final class MultiIndexHashing implements HammingIndex {
+public final class MultiIndexHashing extends StoredCodesIndex {
 
-    private final int bits;
-    private final int wpc;
     private final int requestedSubstrings;
     private int m;
-    private CodeStore codes;
-    private IdStore ids;
     private Table[] tables;
 
     /** An empty index; the number of substrings is chosen from the code length and size when codes are added. */
@@ -40,7 +36,11 @@ public final class MultiIndexHashing implements HammingIndex {
 
     /** An empty index with {@code substrings} substrings (0 to choose automatically). */
     public MultiIndexHashing(int bits, int substrings) {
-        BinaryCodes.checkBits(bits);
+        this(bits, substrings, null, null);
+    }
+
+    MultiIndexHashing(int bits, int substrings, CodeStore codes, IdStore ids) {
+        super(bits, codes, ids);
         if (substrings < 0 || substrings > bits) {
             throw new IllegalArgumentException("substrings must be in [0, " + bits + "], got " + substrings);
         }
@@ -48,19 +48,8 @@ public final class MultiIndexHashing implements HammingIndex {
             throw new IllegalArgumentException("substrings of more than 32 bits are not supported: use at least "
                     + (bits + 31) / 32 + " substrings for " + bits + " bits");
         }
-        this.bits = bits;
-        this.wpc = (bits + 63) >>> 6;
         this.requestedSubstrings = substrings;
-        this.codes = new CodeStore.Heap(new long[0], wpc);
-        this.ids = IdStore.of(new long[0]);
-        rebuild();
-    }
-
-    MultiIndexHashing(int bits, int substrings, CodeStore codes, IdStore ids) {
-        this(bits, substrings);
-        this.codes = codes;
-        this.ids = ids;
-        rebuild();
+        codesChanged();
     }
 
     /**
@@ -82,50 +71,13 @@ public final class MultiIndexHashing implements HammingIndex {
     }
 
     @Override
-    public int bits() {
-        return bits;
-    }
-
-    @Override
-    public int size() {
-        return ids.size();
-    }
-
-    @Override
     public String type() {
         return "mih";
     }
 
-    CodeStore codeStore() {
-        return codes;
-    }
-
-    IdStore idStore() {
-        return ids;
-    }
-
+    /** Rebuilds the tables from the codes. */
     @Override
-    public void add(BinaryCodes added) {
-        FlatIndex.Merged merged = FlatIndex.Merged.of(bits, codes, ids, added);
-        codes = new CodeStore.Heap(merged.words(), wpc);
-        ids = IdStore.of(merged.ids());
-        rebuild();
-    }
-
-    @Override
-    public int remove(long[] remove) {
-        FlatIndex.Merged merged = FlatIndex.Merged.without(codes, ids, remove);
-        if (merged == null) {
-            return 0;
-        }
-        int removed = ids.size() - merged.ids().length;
-        codes = new CodeStore.Heap(merged.words(), wpc);
-        ids = IdStore.of(merged.ids());
-        rebuild();
-        return removed;
-    }
-
-    private void rebuild() {
+    void codesChanged() {
         int n = ids.size();
         m = requestedSubstrings > 0 ? requestedSubstrings : defaultSubstrings(bits, n);
         tables = new Table[m];
@@ -368,9 +320,7 @@ public final class MultiIndexHashing implements HammingIndex {
     @Override
     public SearchResult search(BinaryCodes queries, int k) {
         checkQueries(queries);
-        if (k <= 0) {
-            throw new IllegalArgumentException("k must be positive, got " + k);
-        }
+        checkK(k);
         int nq = queries.size();
         int n = ids.size();
         int kk = Math.min(k, n);
@@ -384,19 +334,7 @@ public final class MultiIndexHashing implements HammingIndex {
             int q1 = Math.min(nq, q0 + batch);
             searchBatch(queries, q0, q1, kk, k, outDist, outPos);
         });
-        long[] outIds = new long[nq * k];
-        for (int q = 0; q < nq; q++) {
-            for (int j = 0; j < k; j++) {
-                int i = q * k + j;
-                if (j < kk) {
-                    outIds[i] = ids.id(outPos[i]);
-                } else {
-                    outIds[i] = -1;
-                    outDist[i] = -1;
-                }
-            }
-        }
-        return new SearchResult(nq, k, outIds, outDist);
+        return result(nq, k, kk, outDist, outPos);
     }
 
     /**
@@ -511,9 +449,7 @@ public final class MultiIndexHashing implements HammingIndex {
     @Override
     public RangeResult rangeSearch(BinaryCodes queries, int radius) {
         checkQueries(queries);
-        if (radius < 0) {
-            throw new IllegalArgumentException("radius must not be negative, got " + radius);
-        }
+        checkRadius(radius);
         int nq = queries.size();
         int[][] hitDist = new int[nq][];
         int[][] hitPos = new int[nq][];
@@ -554,12 +490,6 @@ public final class MultiIndexHashing implements HammingIndex {
         return max;
     }
 
-    private void checkQueries(BinaryCodes queries) {
-        if (queries.bits() != bits) {
-            throw new IllegalArgumentException("queries have " + queries.bits() + " bits, the index " + bits);
-        }
-    }
-
     @Override
     public void save(Path file) throws IOException {
         IndexFile.save(file, this);
@@ -567,7 +497,7 @@ public final class MultiIndexHashing implements HammingIndex {
 
     @Override
     public long heapBytes() {
-        long b = codes.heapBytes() + ids.heapBytes();
+        long b = super.heapBytes();
         for (Table t : tables) {
             b += t.heapBytes();
         }
