@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
             "Features: pixels scaled to [0, 1] for image data sets, or any .npy feature matrix."})
 final class FitCommand implements Callable<Integer> {
 
-    @Option(names = {"-m", "--method"}, required = true, paramLabel = "METHOD", description = "lsh, pcah, itq or sh.")
+    @Option(names = {"-m", "--method"}, required = true, paramLabel = "METHOD", description = "lsh, pcah, itq, sh, or orthohash (deep, supervised).")
     String method;
 
     @Option(names = {"-b", "--bits"}, required = true, paramLabel = "BITS", description = "Code length: a multiple of 8, at most 1024.")
@@ -47,9 +47,52 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Model file to write (.dhm).")
     Path output;
 
+    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nDeep methods (orthohash):%n")
+    DeepOptions deep = new DeepOptions();
+
+    /** Options of the deep methods. */
+    static final class DeepOptions {
+        @Option(names = "--backbone", paramLabel = "NAME", description = "cnn (images, default) or mlp (feature vectors).")
+        String backbone;
+
+        @Option(names = "--epochs", defaultValue = "30", description = "Epochs (default: ${DEFAULT-VALUE}).")
+        int epochs = 30;
+
+        @Option(names = "--batch-size", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).")
+        int batchSize = 64;
+
+        @Option(names = "--lr", defaultValue = "0.001", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+        float lr = 1e-3f;
+
+        @Option(names = "--backbone-lr-scale", defaultValue = "1", description = "Backbone learning-rate factor (default: ${DEFAULT-VALUE}; 0.1 for a pre-trained backbone).")
+        float backboneLrScale = 1f;
+
+        @Option(names = "--weight-decay", defaultValue = "0.0005", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
+        float weightDecay = 5e-4f;
+
+        @Option(names = "--scale", defaultValue = "8", paramLabel = "S|sqrt", description = "Cosine scale s, or 'sqrt' for the paper's sqrt(bits) (default: ${DEFAULT-VALUE}).")
+        String scale = "8";
+
+        @Option(names = "--margin", defaultValue = "0.2", description = "Margin m (default: ${DEFAULT-VALUE}).")
+        float margin = 0.2f;
+
+        @Option(names = "--arc", description = "OrthoArc: angular margin instead of the cosine margin.")
+        boolean arc;
+
+        @Option(names = "--target-codes", defaultValue = "bernoulli", paramLabel = "KIND", description = "bernoulli, maxhd or hadamard (default: ${DEFAULT-VALUE}).")
+        String targetCodes = "bernoulli";
+
+        @Option(names = "--eval-every", defaultValue = "0", paramLabel = "N",
+                description = "Evaluate on the protocol's queries and database every N epochs (0: only at the end).")
+        int evalEvery;
+    }
+
     @Override
     public Integer call() throws Exception {
         org.deephash4j.codes.BinaryCodes.checkBits(bits);
+        if (method.equalsIgnoreCase("orthohash")) {
+            return new DeepFit(this).run();
+        }
         HashMethod m = method.equalsIgnoreCase("itq") ? new Itq(iterations) : ClassicMethods.byName(method);
         FeatureInput in = FeatureInput.load(data, labels);
         Protocol p = in.protocol(protocol);

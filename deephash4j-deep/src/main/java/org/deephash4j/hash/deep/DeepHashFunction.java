@@ -1,0 +1,152 @@
+package org.deephash4j.hash.deep;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.nio.FloatBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.deephash4j.codes.BinaryCodes;
+import org.deephash4j.data.FeatureMatrix;
+import org.deephash4j.data.ImageShape;
+import org.deephash4j.hash.HashFunction;
+import org.deephash4j.hash.ModelContents;
+import org.deephash4j.nn.Backbones;
+import org.deephash4j.nn.DeepEngine;
+
+/**
+ * A trained deep hash function: backbone, then the hash layer (linear without bias, then BatchNorm);
+ * the code is the sign of the BatchNorm output computed with the running statistics. Inputs are rows
+ * of pixel values in [0, 1] in CHW order (or plain feature vectors for the MLP backbone). Its weights
+ * and architecture are saved with {@link org.deephash4j.hash.HashModels} like any other hash function,
+ * and a loaded copy encodes bit-exactly like the original.
+ */
+public final class DeepHashFunction implements HashFunction, AutoCloseable {
+
+    static final int ENCODE_BATCH = 256;
+
+    private final String method;
+    private final int bits;
+    private final String backbone;
+    private final ImageShape shape;
+    private final Map<String, Object> config;
+    private final NDManager manager;
+    private final Block network;
+
+    DeepHashFunction(String method, int bits, String backbone, ImageShape shape, Map<String, Object> config, NDManager manager,
+            Block network) {
+        this.method = method;
+        this.bits = bits;
+        this.backbone = backbone;
+        this.shape = shape;
+        this.config = Map.copyOf(config);
+        this.manager = manager;
+        this.network = network;
+    }
+
+    /** The network: backbone, linear hash layer without bias, BatchNorm. */
+    static SequentialBlock network(String backbone, int bits) {
+        return new SequentialBlock().add(Backbones.create(backbone))
+                .add(Linear.builder().setUnits(bits).optBias(false).build())
+                .add(BatchNorm.builder().build());
+    }
+
+    static Shape inputShape(ImageShape s, int batch) {
+        return new Shape(batch, s.channels(), s.height(), s.width());
+    }
+
+    Block block() {
+        return network;
+    }
+
+    @Override
+    public String method() {
+        return method;
+    }
+
+    @Override
+    public int bits() {
+        return bits;
+    }
+
+    @Override
+    public int inputDimension() {
+        return shape.pixels();
+    }
+
+    /** The continuous codes (BatchNorm output, running statistics), row-major {@code rows x bits}. */
+    public float[] continuousCodes(FeatureMatrix features) {
+        if (features.columns() != shape.pixels()) {
+            throw new IllegalArgumentException(method + " takes inputs of " + shape.pixels() + " values (" + shape + "), got "
+                    + features.columns());
+        }
+        int n = features.rows();
+        float[] out = new float[n * bits];
+        float[] x = features.values();
+        int d = shape.pixels();
+        ParameterStore ps = new ParameterStore(manager, false);
+        for (int start = 0; start < n; start += ENCODE_BATCH) {
+            int count = Math.min(ENCODE_BATCH, n - start);
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray in = sub.create(FloatBuffer.wrap(x, start * d, count * d), inputShape(shape, count));
+                NDArray v = network.forward(ps, new NDList(in), false).singletonOrThrow();
+                System.arraycopy(v.toFloatArray(), 0, out, start * bits, count * bits);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public BinaryCodes encode(FeatureMatrix features, long[] ids) {
+        return BinaryCodes.fromSigns(continuousCodes(features), bits, ids);
+    }
+
+    @Override
+    public ModelContents contents() {
+        Map<String, Object> c = new LinkedHashMap<>(config);
+        c.put("backbone", backbone);
+        c.put("input_shape", java.util.List.of(shape.channels(), shape.height(), shape.width()));
+        Map<String, double[]> arrays = new LinkedHashMap<>();
+        for (Pair<String, Parameter> p : network.getParameters()) {
+            arrays.put(p.getKey(), ModelContents.widen(p.getValue().getArray().toFloatArray()));
+        }
+        return new ModelContents(method, bits, shape.pixels(), c, arrays);
+    }
+
+    /** Rebuilds a function from saved contents. */
+    static DeepHashFunction fromContents(ModelContents c) {
+        DeepEngine.get();
+        String backbone = (String) c.config().get("backbone");
+        @SuppressWarnings("unchecked")
+        java.util.List<Number> dims = (java.util.List<Number>) c.config().get("input_shape");
+        if (backbone == null || dims == null || dims.size() != 3) {
+            throw new IllegalArgumentException(c.method() + " model lacks its architecture (backbone, input_shape)");
+        }
+        ImageShape shape = new ImageShape(dims.get(0).intValue(), dims.get(1).intValue(), dims.get(2).intValue());
+        NDManager manager = NDManager.newBaseManager();
+        SequentialBlock net = network(backbone, c.bits());
+        net.initialize(manager, DataType.FLOAT32, inputShape(shape, 1));
+        for (Pair<String, Parameter> p : net.getParameters()) {
+            NDArray a = p.getValue().getArray();
+            a.set(FloatBuffer.wrap(c.floatArray(p.getKey(), (int) a.size())));
+        }
+        Map<String, Object> config = new LinkedHashMap<>(c.config());
+        config.remove("backbone");
+        config.remove("input_shape");
+        return new DeepHashFunction(c.method(), c.bits(), backbone, shape, config, manager, net);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

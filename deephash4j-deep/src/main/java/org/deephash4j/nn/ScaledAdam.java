@@ -1,0 +1,72 @@
+package org.deephash4j.nn;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Adam with L2 weight decay added to the gradient (as PyTorch's {@code Adam(weight_decay=...)}, not
+ * AdamW) and a learning-rate scale per parameter, so that a backbone can learn at a fraction of the
+ * head's rate (OrthoHash fine-tunes its backbone at 0.1x). The learning rate is set by the training
+ * loop, which owns the schedule.
+ */
+public final class ScaledAdam extends ai.djl.training.optimizer.Optimizer {
+
+    private final float beta1;
+    private final float beta2;
+    private final float epsilon;
+    private final Map<String, Float> scaleById;
+    private final Map<String, Map<Device, NDArray>> means = new ConcurrentHashMap<>();
+    private final Map<String, Map<Device, NDArray>> variances = new ConcurrentHashMap<>();
+    private volatile float learningRate;
+
+    /**
+     * @param scaleById learning-rate scale per parameter id (absent = 1)
+     */
+    public ScaledAdam(float learningRate, float weightDecay, Map<String, Float> scaleById) {
+        super(new Builder().optWeightDecays(weightDecay));
+        this.learningRate = learningRate;
+        this.beta1 = 0.9f;
+        this.beta2 = 0.999f;
+        this.epsilon = 1e-8f;
+        this.scaleById = Map.copyOf(scaleById);
+    }
+
+    /** Sets the learning rate for the following updates. */
+    public void setLearningRate(float rate) {
+        this.learningRate = rate;
+    }
+
+    /** The current learning rate. */
+    public float learningRate() {
+        return learningRate;
+    }
+
+    @Override
+    public void update(String parameterId, NDArray weight, NDArray grad) {
+        int t = updateCount(parameterId);
+        float lr = learningRate * scaleById.getOrDefault(parameterId, 1f);
+        NDArray g = grad.mul(rescaleGrad);
+        float wd = getWeightDecay();
+        if (wd != 0) {
+            g = g.add(weight.mul(wd));
+        }
+        NDArray m = withDefaultState(means, parameterId, weight.getDevice(), k -> weight.zerosLike());
+        NDArray v = withDefaultState(variances, parameterId, weight.getDevice(), k -> weight.zerosLike());
+        m.muli(beta1).addi(g.mul(1 - beta1));
+        v.muli(beta2).addi(g.square().mul(1 - beta2));
+        double c1 = 1 - Math.pow(beta1, t);
+        double c2 = 1 - Math.pow(beta2, t);
+        NDArray step = m.div(c1).div(v.div(c2).sqrt().add(epsilon)).mul(lr);
+        weight.subi(step);
+    }
+
+    /** The builder DJL's base class requires. */
+    private static final class Builder extends OptimizerBuilder<Builder> {
+        @Override
+        protected Builder self() {
+            return this;
+        }
+    }
+}
