@@ -22,7 +22,9 @@ import org.deephash4j.eval.EvalConfig;
 import org.deephash4j.eval.EvalReport;
 import org.deephash4j.eval.HashingExperiment;
 import org.deephash4j.eval.ReportRun;
-import org.deephash4j.hash.HashMethod;
+import org.deephash4j.data.ImageShape;
+import org.deephash4j.hash.SupervisedHashMethod;
+import org.deephash4j.hash.deep.OrthoHashMethod;
 import org.deephash4j.hash.classic.ClassicMethods;
 import org.deephash4j.io.AtomicFiles;
 import picocli.CommandLine.Command;
@@ -30,8 +32,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code deephash demo}: the main job end to end on the embedded default data set. Fetches the data,
- * splits it by the named protocol, fits the hash methods on pixels, encodes, evaluates and prints a
- * results table; writes the table, the figures (JSON), a full evaluation report with plots, the codes
+ * splits it by the named protocol, fits the classic hash methods on pixels and trains the deep ones
+ * (a short default run), encodes, evaluates and prints a results table; writes the table, the figures (JSON), a full evaluation report with plots, the codes
  * and the split's index lists.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -47,9 +49,12 @@ final class DemoCommand implements Callable<Integer> {
             description = "Protocol (default: each data set's own, e.g. mnist: 1,000 queries / 5,000 train / 69,000 database).")
     String protocol;
 
-    @Option(names = {"-m", "--methods"}, split = ",", defaultValue = "lsh,pcah,itq,sh", paramLabel = "METHOD",
-            description = "Hash methods (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-m", "--methods"}, split = ",", defaultValue = "lsh,pcah,itq,sh,orthohash", paramLabel = "METHOD",
+            description = "Hash methods: lsh, pcah, itq, sh (classic), orthohash (deep, supervised). Default: ${DEFAULT-VALUE}.")
     List<String> methods;
+
+    @Option(names = "--deep-epochs", defaultValue = "15", description = "Training epochs of the deep methods (default: ${DEFAULT-VALUE}).")
+    int deepEpochs;
 
     @Option(names = {"-b", "--bits"}, split = ",", defaultValue = "16,32,64,128", paramLabel = "BITS",
             description = "Code lengths (default: ${DEFAULT-VALUE}).")
@@ -68,7 +73,11 @@ final class DemoCommand implements Callable<Integer> {
         for (int b : bits) {
             BinaryCodes.checkBits(b);
         }
-        List<HashMethod> hashMethods = methods.stream().map(ClassicMethods::byName).toList();
+        for (String m : methods) {
+            if (!m.equalsIgnoreCase("orthohash")) {
+                ClassicMethods.byName(m);
+            }
+        }
         DatasetRepository repo = DatasetRepository.standard();
         StringBuilder tables = new StringBuilder();
         List<Map<String, Object>> jsonRuns = new ArrayList<>();
@@ -87,9 +96,14 @@ final class DemoCommand implements Callable<Integer> {
 
             List<HashingExperiment.Outcome> outcomes = new ArrayList<>();
             List<ReportRun> runs = new ArrayList<>();
-            for (HashMethod method : hashMethods) {
+            ImageShape shape = images.images().fixedShape().orElseThrow();
+            for (String methodName : methods) {
+                SupervisedHashMethod method = methodName.equalsIgnoreCase("orthohash")
+                        ? new OrthoHashMethod(shape, "cnn", deepEpochs, new ConsoleProgress())
+                        : SupervisedHashMethod.ignoringLabels(ClassicMethods.byName(methodName));
                 for (int b : bits) {
-                    say("fitting " + method.name() + " at " + b + " bits on " + split.train().length + " images, encoding "
+                    say((method.name().equals("orthohash") ? "training " + method.name() + " (" + deepEpochs + " epochs)" : "fitting "
+                            + method.name()) + " at " + b + " bits on " + split.train().length + " images, encoding "
                             + (split.query().length + split.database().length) + ", evaluating");
                     HashingExperiment.Outcome o = HashingExperiment.run(method, b, seed, pixels, images.images().labels(), split,
                             new ConsoleProgress());

@@ -7,6 +7,7 @@ import org.deephash4j.data.MultiHotLabels;
 import org.deephash4j.data.protocol.Split;
 import org.deephash4j.hash.HashFunction;
 import org.deephash4j.hash.HashMethod;
+import org.deephash4j.hash.SupervisedHashMethod;
 import org.deephash4j.util.ProgressListener;
 
 /**
@@ -43,15 +44,29 @@ public final class HashingExperiment {
     /** Runs {@code method} at {@code bits} on {@code features} / {@code labels} split by {@code split}. */
     public static Outcome run(HashMethod method, int bits, long seed, FeatureMatrix features, MultiHotLabels labels,
             Split split, ProgressListener progress) {
+        return run(SupervisedHashMethod.ignoringLabels(method), bits, seed, features, labels, split, progress);
+    }
+
+    /** Runs a method that learns from the training items' labels. */
+    public static Outcome run(SupervisedHashMethod method, int bits, long seed, FeatureMatrix features, MultiHotLabels labels,
+            Split split, ProgressListener progress) {
         split.checkWithin(features.rows());
         long t0 = System.nanoTime();
-        HashFunction fn = method.fit(features.rows(split.train()), bits, seed);
+        int[] train = split.train();
+        HashFunction fn = method.fit(features.rows(train), labels.subset(train), bits, seed);
         long t1 = System.nanoTime();
         int[] q = split.query();
         int[] db = split.database();
         BinaryCodes queryCodes = fn.encode(features.rows(q), asIds(q));
         BinaryCodes dbCodes = fn.encode(features.rows(db), asIds(db));
         long t2 = System.nanoTime();
+        if (fn instanceof AutoCloseable closeable) {
+            try {
+                closeable.close(); // native memory of deep models
+            } catch (Exception e) {
+                throw new IllegalStateException("releasing the " + fn.method() + " model failed", e);
+            }
+        }
         RetrievalMetrics r = RetrievalEvaluator.evaluate(queryCodes, labels.subset(q), dbCodes, labels.subset(db),
                 EvalConfig.standard(), progress);
         long t3 = System.nanoTime();

@@ -41,9 +41,14 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
     private final Map<String, Object> config;
     private final NDManager manager;
     private final Block network;
+    private final AutoCloseable owner;
 
+    /**
+     * @param owner what owns the network's parameters (the training {@code Model}, or the manager); closed
+     *     with this function and kept reachable until then
+     */
     DeepHashFunction(String method, int bits, String backbone, ImageShape shape, Map<String, Object> config, NDManager manager,
-            Block network) {
+            Block network, AutoCloseable owner) {
         this.method = method;
         this.bits = bits;
         this.backbone = backbone;
@@ -51,6 +56,7 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
         this.config = Map.copyOf(config);
         this.manager = manager;
         this.network = network;
+        this.owner = owner;
     }
 
     /** The network: backbone, linear hash layer without bias, BatchNorm. */
@@ -142,11 +148,17 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
         Map<String, Object> config = new LinkedHashMap<>(c.config());
         config.remove("backbone");
         config.remove("input_shape");
-        return new DeepHashFunction(c.method(), c.bits(), backbone, shape, config, manager, net);
+        return new DeepHashFunction(c.method(), c.bits(), backbone, shape, config, manager, net, manager);
     }
 
     @Override
     public void close() {
-        manager.close();
+        try {
+            owner.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing " + method + " failed", e);
+        } finally {
+            manager.close();
+        }
     }
 }

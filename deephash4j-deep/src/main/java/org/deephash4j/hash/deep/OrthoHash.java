@@ -148,11 +148,11 @@ public final class OrthoHash {
                 }
                 progress.finish();
                 if (listener != null) {
-                    listener.epochDone(epoch, lossSum / steps,
-                            new DeepHashFunction("orthohash", c.bits(), c.backbone(), shape, c.describe(), manager, net));
+                    listener.epochDone(epoch, lossSum / steps, new DeepHashFunction("orthohash", c.bits(), c.backbone(), shape,
+                            c.describe(), manager, net, () -> { }));
                 }
             }
         }
-        return new DeepHashFunction("orthohash", c.bits(), c.backbone(), shape, c.describe(), manager, net);
+        return new DeepHashFunction("orthohash", c.bits(), c.backbone(), shape, c.describe(), manager, net, model);
     }
 }
