@@ -42,7 +42,11 @@ public final class HashModels {
 
     /** Saves {@code function} to {@code file}, with {@code provenance} (data set, protocol, ...) in its config. */
     public static void save(Path file, HashFunction function, Map<String, Object> provenance) throws IOException {
-        ModelContents c = function.contents().withConfig(Map.of("provenance", provenance));
+        write(file, function.contents().withConfig(Map.of("provenance", provenance)));
+    }
+
+    /** Writes any contents in the model file format (also used for training checkpoints), atomically. */
+    public static void write(Path file, ModelContents c) throws IOException {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("method", c.method());
         header.put("bits", c.bits());

@@ -14,6 +14,18 @@ public final class SeededRandom {
         this.state = seed;
     }
 
+    /** The generator's complete state, to continue its sequence later with {@link #restore}. */
+    public long[] saveState() {
+        return new long[] {state, Double.doubleToRawLongBits(spareGaussian)};
+    }
+
+    /** A generator continuing exactly where the one that gave {@code saved} stood. */
+    public static SeededRandom restore(long[] saved) {
+        SeededRandom r = new SeededRandom(saved[0]);
+        r.spareGaussian = Double.longBitsToDouble(saved[1]);
+        return r;
+    }
+
     /** The next 64 random bits. */
     public long nextLong() {
         long z = (state += 0x9E3779B97F4A7C15L);

@@ -1,6 +1,5 @@
 package org.deephash4j.nn;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,8 +16,11 @@ public final class ScaledAdam extends ai.djl.training.optimizer.Optimizer {
     private final float beta2;
     private final float epsilon;
     private final Map<String, Float> scaleById;
-    private final Map<String, Map<Device, NDArray>> means = new ConcurrentHashMap<>();
-    private final Map<String, Map<Device, NDArray>> variances = new ConcurrentHashMap<>();
+    // Moments keyed by parameter id alone (training runs on one device): a restored state is then
+    // exactly the state the next update uses.
+    private final Map<String, NDArray> means = new ConcurrentHashMap<>();
+    private final Map<String, NDArray> variances = new ConcurrentHashMap<>();
+    private final Map<String, Integer> steps = new ConcurrentHashMap<>();
     private volatile float learningRate;
 
     /**
@@ -45,21 +47,51 @@ public final class ScaledAdam extends ai.djl.training.optimizer.Optimizer {
 
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
-        int t = updateCount(parameterId);
+        int t = steps.merge(parameterId, 1, Integer::sum);
         float lr = learningRate * scaleById.getOrDefault(parameterId, 1f);
         NDArray g = grad.mul(rescaleGrad);
         float wd = getWeightDecay();
         if (wd != 0) {
             g = g.add(weight.mul(wd));
         }
-        NDArray m = withDefaultState(means, parameterId, weight.getDevice(), k -> weight.zerosLike());
-        NDArray v = withDefaultState(variances, parameterId, weight.getDevice(), k -> weight.zerosLike());
+        NDArray m = means.computeIfAbsent(parameterId, k -> detachedZeros(weight));
+        NDArray v = variances.computeIfAbsent(parameterId, k -> detachedZeros(weight));
         m.muli(beta1).addi(g.mul(1 - beta1));
         v.muli(beta2).addi(g.square().mul(1 - beta2));
         double c1 = 1 - Math.pow(beta1, t);
         double c2 = 1 - Math.pow(beta2, t);
         NDArray step = m.div(c1).div(v.div(c2).sqrt().add(epsilon)).mul(lr);
         weight.subi(step);
+    }
+
+    /** The optimiser state of one parameter: first and second moments and the number of updates. */
+    public record State(float[] mean, float[] variance, int steps) {
+    }
+
+    /** The state of parameter {@code id}, or {@code null} before its first update. */
+    public State state(String id) {
+        Integer t = steps.get(id);
+        if (t == null) {
+            return null;
+        }
+        return new State(means.get(id).toFloatArray(), variances.get(id).toFloatArray(), t);
+    }
+
+    /** Restores the state of parameter {@code id}, whose current value is {@code weight}. */
+    public void restore(String id, NDArray weight, State s) {
+        NDArray m = weight.getManager().create(s.mean()).reshape(weight.getShape());
+        NDArray v = weight.getManager().create(s.variance()).reshape(weight.getShape());
+        m.detach();
+        v.detach();
+        means.put(id, m);
+        variances.put(id, v);
+        steps.put(id, s.steps());
+    }
+
+    private static NDArray detachedZeros(NDArray weight) {
+        NDArray z = weight.zerosLike();
+        z.detach();
+        return z;
     }
 
     /** The builder DJL's base class requires. */

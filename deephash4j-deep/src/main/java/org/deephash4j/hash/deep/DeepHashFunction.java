@@ -22,6 +22,7 @@ import org.deephash4j.hash.HashFunction;
 import org.deephash4j.hash.ModelContents;
 import org.deephash4j.nn.Backbones;
 import org.deephash4j.nn.DeepEngine;
+import org.deephash4j.nn.Weights;
 
 /**
  * A trained deep hash function: backbone, then the hash layer (linear without bias, then BatchNorm);
@@ -143,7 +144,7 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
         net.initialize(manager, DataType.FLOAT32, inputShape(shape, 1));
         for (Pair<String, Parameter> p : net.getParameters()) {
             NDArray a = p.getValue().getArray();
-            a.set(FloatBuffer.wrap(c.floatArray(p.getKey(), (int) a.size())));
+            Weights.copyInto(a, c.floatArray(p.getKey(), (int) a.size()));
         }
         Map<String, Object> config = new LinkedHashMap<>(c.config());
         config.remove("backbone");

@@ -14,14 +14,21 @@ import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.deephash4j.data.FeatureMatrix;
 import org.deephash4j.data.ImageShape;
 import org.deephash4j.data.MultiHotLabels;
+import org.deephash4j.hash.HashModels;
+import org.deephash4j.hash.ModelContents;
 import org.deephash4j.nn.DeepEngine;
 import org.deephash4j.nn.ScaledAdam;
+import org.deephash4j.nn.Weights;
 import org.deephash4j.nn.loss.OrthoCosLoss;
 import org.deephash4j.util.ProgressListener;
 import org.deephash4j.util.SeededRandom;
@@ -81,9 +88,43 @@ public final class OrthoHash {
     private OrthoHash() {
     }
 
+    /**
+     * Where and when training state is saved. A checkpoint holds the weights (BatchNorm statistics
+     * included), the optimiser's moments and step counts, the epoch and step, and the batch-order
+     * generator's state, so a resumed run continues exactly as an uninterrupted one would.
+     *
+     * @param file the checkpoint file (written atomically)
+     * @param everyEpochs save after every this many epochs (0: never at epoch ends)
+     * @param resume continue from {@code file} if it exists
+     * @param stopAfterSteps save and stop after this many steps in this run (0: never), as a kill would
+     */
+    public record Checkpoints(Path file, int everyEpochs, boolean resume, int stopAfterSteps) {
+    }
+
+    /** Thrown when training stopped early (interrupted) after saving a checkpoint. */
+    public static final class TrainingStopped extends RuntimeException {
+        private final transient Path checkpoint;
+
+        TrainingStopped(Path checkpoint) {
+            super("training stopped; state saved to " + checkpoint + " (continue with --resume)");
+            this.checkpoint = checkpoint;
+        }
+
+        /** The checkpoint written before stopping. */
+        public Path checkpoint() {
+            return checkpoint;
+        }
+    }
+
     /** Trains on {@code x} (rows of {@code shape} values) with labels {@code y}. */
     public static DeepHashFunction train(Config c, FeatureMatrix x, MultiHotLabels y, ImageShape shape, EpochListener listener,
             ProgressListener progress) {
+        return train(c, x, y, shape, listener, progress, null);
+    }
+
+    /** Trains, saving and resuming checkpoints as {@code checkpoints} says ({@code null}: none). */
+    public static DeepHashFunction train(Config c, FeatureMatrix x, MultiHotLabels y, ImageShape shape, EpochListener listener,
+            ProgressListener progress, Checkpoints checkpoints) {
         if (x.rows() != y.size()) {
             throw new IllegalArgumentException(x.rows() + " training items but " + y.size() + " labels");
         }
@@ -110,22 +151,43 @@ public final class OrthoHash {
         byte[] labelMatrix = y.toMatrix();
         float[] xs = x.values();
         int d = shape.pixels();
-        SeededRandom order = new SeededRandom(c.seed() ^ 0x5DEECE66DL);
         int[] perm = new int[n];
         float[] xb = new float[batch * d];
         float[] yb = new float[batch * classes];
         int stepAt = (int) (0.8 * c.epochs());
+        Run run = new Run(c, net, adam, shape, classes, n, checkpoints);
+        AtomicBoolean stopRequested = new AtomicBoolean();
+        CountDownLatch saved = new CountDownLatch(1);
+        Thread hook = checkpoints == null ? null : new Thread(() -> {
+            stopRequested.set(true);
+            try {
+                saved.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         try (Trainer trainer = model.newTrainer(tc)) {
             trainer.initialize(DeepHashFunction.inputShape(shape, batch));
-            for (int epoch = 1; epoch <= c.epochs(); epoch++) {
+            Run.Position at = run.resumeOrStart();
+            if (hook != null) {
+                Runtime.getRuntime().addShutdownHook(hook);
+            }
+            int stepsThisRun = 0;
+            SeededRandom order = SeededRandom.restore(at.orderState());
+            double lossSum = at.lossSum();
+            for (int epoch = at.epoch(); epoch <= c.epochs(); epoch++) {
+                long[] orderAtEpochStart = order.saveState();
                 adam.setLearningRate(epoch > stepAt ? c.learningRate() * 0.1f : c.learningRate());
                 for (int i = 0; i < n; i++) {
                     perm[i] = i;
                 }
                 order.partialShuffle(perm, n);
-                double lossSum = 0;
-                progress.start("epoch " + epoch + "/" + c.epochs(), steps);
-                for (int s = 0; s < steps; s++) {
+                int first = epoch == at.epoch() ? at.step() : 0;
+                if (first == 0) {
+                    lossSum = 0;
+                }
+                progress.start("epoch " + epoch + "/" + c.epochs(), steps - first);
+                for (int s = first; s < steps; s++) {
                     for (int b = 0; b < batch; b++) {
                         int item = perm[s * batch + b];
                         System.arraycopy(xs, item * d, xb, b * d, d);
@@ -137,6 +199,8 @@ public final class OrthoHash {
                         NDArray in = sub.create(FloatBuffer.wrap(xb), DeepHashFunction.inputShape(shape, batch));
                         NDArray labels = sub.create(FloatBuffer.wrap(yb), new Shape(batch, classes));
                         try (GradientCollector gc = trainer.newGradientCollector()) {
+                            // DJL keeps gradients after an update; without clearing they would accumulate over steps
+                            gc.zeroGradients();
                             NDArray v = trainer.forward(new NDList(in)).singletonOrThrow();
                             NDArray loss = c.loss().compute(v, labels, targets);
                             lossSum += loss.getFloat();
@@ -145,14 +209,125 @@ public final class OrthoHash {
                         trainer.step();
                     }
                     progress.advance(1);
+                    stepsThisRun++;
+                    boolean stop = stopRequested.get() || (checkpoints != null && checkpoints.stopAfterSteps() > 0
+                            && stepsThisRun >= checkpoints.stopAfterSteps());
+                    if (stop) {
+                        progress.finish();
+                        run.save(new Run.Position(epoch, s + 1, orderAtEpochStart, lossSum));
+                        saved.countDown();
+                        throw new TrainingStopped(checkpoints.file());
+                    }
                 }
                 progress.finish();
+                if (checkpoints != null && checkpoints.everyEpochs() > 0 && epoch % checkpoints.everyEpochs() == 0) {
+                    run.save(new Run.Position(epoch + 1, 0, order.saveState(), 0));
+                }
                 if (listener != null) {
                     listener.epochDone(epoch, lossSum / steps, new DeepHashFunction("orthohash", c.bits(), c.backbone(), shape,
                             c.describe(), manager, net, () -> { }));
                 }
             }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write or read the checkpoint " + checkpoints.file(), e);
+        } finally {
+            saved.countDown();
+            if (hook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is exiting: the hook is already running
+                }
+            }
         }
         return new DeepHashFunction("orthohash", c.bits(), c.backbone(), shape, c.describe(), manager, net, model);
+    }
+
+    /** Saving and restoring the state of one training run. */
+    private static final class Run {
+        static final String METHOD = "orthohash-checkpoint";
+
+        /** Where training stands: the next epoch and step, the batch-order state at that epoch's start. */
+        record Position(int epoch, int step, long[] orderState, double lossSum) {
+        }
+
+        final Config config;
+        final SequentialBlock net;
+        final ScaledAdam adam;
+        final ImageShape shape;
+        final int classes;
+        final int items;
+        final Checkpoints checkpoints;
+
+        Run(Config config, SequentialBlock net, ScaledAdam adam, ImageShape shape, int classes, int items, Checkpoints checkpoints) {
+            this.config = config;
+            this.net = net;
+            this.adam = adam;
+            this.shape = shape;
+            this.classes = classes;
+            this.items = items;
+            this.checkpoints = checkpoints;
+        }
+
+        private Map<String, Object> identity() {
+            Map<String, Object> m = new LinkedHashMap<>(config.describe());
+            m.put("bits", config.bits());
+            m.put("backbone", config.backbone());
+            m.put("input_shape", java.util.List.of(shape.channels(), shape.height(), shape.width()));
+            m.put("classes", classes);
+            m.put("training_items", items);
+            return m;
+        }
+
+        Position resumeOrStart() throws java.io.IOException {
+            Position fresh = new Position(1, 0, new SeededRandom(config.seed() ^ 0x5DEECE66DL).saveState(), 0);
+            if (checkpoints == null || !checkpoints.resume() || !java.nio.file.Files.exists(checkpoints.file())) {
+                return fresh;
+            }
+            ModelContents ck = HashModels.read(checkpoints.file());
+            if (!METHOD.equals(ck.method())) {
+                throw new IllegalArgumentException(checkpoints.file() + " is not an OrthoHash checkpoint (" + ck.method() + ")");
+            }
+            Object saved = ck.config().get("run");
+            if (!identity().toString().equals(String.valueOf(saved))) {
+                throw new IllegalArgumentException("checkpoint " + checkpoints.file() + " was written by another run: " + saved
+                        + "\nthis run: " + identity());
+            }
+            for (Pair<String, Parameter> p : net.getParameters()) {
+                NDArray a = p.getValue().getArray();
+                Weights.copyInto(a, ck.floatArray(p.getKey(), (int) a.size()));
+                if (ck.arrays().containsKey("adam.m/" + p.getKey())) {
+                    int t = ((Number) ((Map<?, ?>) ck.config().get("adam_steps")).get(p.getKey())).intValue();
+                    adam.restore(p.getValue().getId(), a, new ScaledAdam.State(ck.floatArray("adam.m/" + p.getKey(), (int) a.size()),
+                            ck.floatArray("adam.v/" + p.getKey(), (int) a.size()), t));
+                }
+            }
+            @SuppressWarnings("unchecked")
+            java.util.List<Number> order = (java.util.List<Number>) ck.config().get("order_state");
+            return new Position(((Number) ck.config().get("epoch")).intValue(), ((Number) ck.config().get("step")).intValue(),
+                    new long[] {order.get(0).longValue(), order.get(1).longValue()}, ((Number) ck.config().get("loss_sum")).doubleValue());
+        }
+
+        void save(Position at) throws java.io.IOException {
+            Map<String, double[]> arrays = new LinkedHashMap<>();
+            Map<String, Object> adamSteps = new LinkedHashMap<>();
+            for (Pair<String, Parameter> p : net.getParameters()) {
+                arrays.put(p.getKey(), ModelContents.widen(p.getValue().getArray().toFloatArray()));
+                ScaledAdam.State st = adam.state(p.getValue().getId());
+                if (st != null) {
+                    arrays.put("adam.m/" + p.getKey(), ModelContents.widen(st.mean()));
+                    arrays.put("adam.v/" + p.getKey(), ModelContents.widen(st.variance()));
+                    adamSteps.put(p.getKey(), st.steps());
+                }
+            }
+            Map<String, Object> cfg = new LinkedHashMap<>();
+            cfg.put("run", identity().toString());
+            cfg.put("epoch", at.epoch());
+            cfg.put("step", at.step());
+            cfg.put("order_state", java.util.List.of(at.orderState()[0], at.orderState()[1]));
+            cfg.put("loss_sum", at.lossSum());
+            cfg.put("adam_steps", adamSteps);
+            HashModels.write(checkpoints.file(), new ModelContents(METHOD, config.bits(), shape.pixels(), cfg, arrays));
+        }
     }
 }

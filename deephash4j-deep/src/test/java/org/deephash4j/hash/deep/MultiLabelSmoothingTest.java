@@ -75,8 +75,8 @@ class MultiLabelSmoothingTest {
                 TargetCodes.Kind.BERNOULLI, 5);
         double smoothing = map(c, train, trainY, test, testY);
         double shortcut = map(c, train, firstLabelOnly(trainY), test, testY);
-        // measured: 0.927 with label smoothing, 0.801 with the shortcut
-        assertTrue(smoothing > shortcut + 0.02, "label smoothing mAP " + smoothing + " vs first-label shortcut " + shortcut);
+        // measured: 0.958 with label smoothing, 0.778 with the shortcut
+        assertTrue(smoothing > shortcut + 0.05, "label smoothing mAP " + smoothing + " vs first-label shortcut " + shortcut);
     }
 
     /** mAP@all of the test items queried against each other (multi-label relevance: a shared label). */
