@@ -56,8 +56,15 @@ final class DeepFit {
         System.err.printf(Locale.ROOT, "[fit] orthohash, %d bits, %s backbone, on %d training items of %s (%s), %d epochs%n", cmd.bits,
                 backbone, train.rows(), in.name(), shape, o.epochs);
         double[] best = {-1, 0, 0};
+        java.nio.file.Path ckpt = o.checkpoint != null ? o.checkpoint : cmd.output.resolveSibling(cmd.output.getFileName() + ".ckpt");
+        if (o.resume && !java.nio.file.Files.exists(ckpt)) {
+            throw new IllegalArgumentException("--resume: no checkpoint " + ckpt);
+        }
+        OrthoHash.Checkpoints checkpoints = new OrthoHash.Checkpoints(ckpt, o.checkpointEvery, o.resume, 0);
         long t0 = System.nanoTime();
-        DeepHashFunction model = OrthoHash.train(config, train, trainLabels, shape, (epoch, loss, current) -> {
+        DeepHashFunction model;
+        try {
+            model = OrthoHash.train(config, train, trainLabels, shape, (epoch, loss, current) -> {
             boolean evaluate = epoch == o.epochs || (o.evalEvery > 0 && epoch % o.evalEvery == 0);
             String line = String.format(Locale.ROOT, "[fit] epoch %d: loss %.4f", epoch, loss);
             if (evaluate) {
@@ -74,7 +81,13 @@ final class DeepFit {
                 }
             }
             System.err.println(line);
-        }, new ConsoleProgress());
+        }, new ConsoleProgress(), checkpoints);
+        } catch (OrthoHash.TrainingStopped stopped) {
+            System.err.println("[fit] interrupted; state saved to " + stopped.checkpoint()
+                    + ": run the same command with --resume to continue exactly where it stopped");
+            return 1;
+        }
+        java.nio.file.Files.deleteIfExists(ckpt);
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> provenance = new LinkedHashMap<>(in.describe(p, train.rows()));
         provenance.put("training_seconds", seconds);

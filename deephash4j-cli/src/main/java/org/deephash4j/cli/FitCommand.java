@@ -85,6 +85,16 @@ final class FitCommand implements Callable<Integer> {
         @Option(names = "--eval-every", defaultValue = "0", paramLabel = "N",
                 description = "Evaluate on the protocol's queries and database every N epochs (0: only at the end).")
         int evalEvery;
+
+        @Option(names = "--checkpoint", paramLabel = "FILE", description = "Training checkpoint (default: the output file + .ckpt).")
+        Path checkpoint;
+
+        @Option(names = "--checkpoint-every", defaultValue = "5", paramLabel = "N",
+                description = "Save a checkpoint every N epochs, and always on interrupt (default: ${DEFAULT-VALUE}; 0: only on interrupt).")
+        int checkpointEvery = 5;
+
+        @Option(names = "--resume", description = "Continue exactly where an interrupted run with the same settings stopped.")
+        boolean resume;
     }
 
     @Override

@@ -200,4 +200,21 @@ class MainTest {
         assertEquals(Main.EXIT_BAD_INPUT, Main.execute("search", "--index", codes.toString(), "--queries", codes.toString(), "-o",
                 csv.toString()));
     }
+
+    @Test
+    void fitOrthoHashThenEncodeWithTheSavedDeepModel() throws IOException {
+        Path data = Files.createDirectories(tmp.resolve("tiny"));
+        IdxReaderTestSupport.writeMnistFolder(data, 200, 100);
+        Path model = tmp.resolve("oh.dhm");
+        assertEquals(0, Main.execute("fit", "-m", "orthohash", "-b", "16", "-d", data.toString(), "-p",
+                "custom:query=3,train=10,seed=1", "--epochs", "2", "--batch-size", "20", "-o", model.toString()), stderr());
+        assertTrue(stderr().contains("epoch 2: loss") && stderr().contains("(last epoch)"), stderr());
+        assertTrue(!Files.exists(tmp.resolve("oh.dhm.ckpt")), "the checkpoint is removed after a finished run");
+        Path codes = tmp.resolve("oh.dhc");
+        assertEquals(0, Main.execute("encode", "--model", model.toString(), "-d", data.toString(), "-o", codes.toString()), stderr());
+        assertEquals(300, org.deephash4j.codes.CodeFile.read(codes).size());
+        assertEquals(2, Main.execute("fit", "-m", "orthohash", "-b", "16", "-d", data.toString(), "-p",
+                "custom:query=3,train=10,seed=1", "--resume", "-o", tmp.resolve("other.dhm").toString()));
+        assertTrue(stderr().contains("--resume: no checkpoint"), stderr());
+    }
 }

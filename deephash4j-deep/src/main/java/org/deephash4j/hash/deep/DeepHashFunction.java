@@ -101,13 +101,19 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
         float[] x = features.values();
         int d = shape.pixels();
         ParameterStore ps = new ParameterStore(manager, false);
-        for (int start = 0; start < n; start += ENCODE_BATCH) {
-            int count = Math.min(ENCODE_BATCH, n - start);
-            try (NDManager sub = manager.newSubManager()) {
-                NDArray in = sub.create(FloatBuffer.wrap(x, start * d, count * d), inputShape(shape, count));
-                NDArray v = network.forward(ps, new NDList(in), false).singletonOrThrow();
-                System.arraycopy(v.toFloatArray(), 0, out, start * bits, count * bits);
+        try {
+            for (int start = 0; start < n; start += ENCODE_BATCH) {
+                int count = Math.min(ENCODE_BATCH, n - start);
+                try (NDManager sub = manager.newSubManager()) {
+                    NDArray in = sub.create(FloatBuffer.wrap(x, start * d, count * d), inputShape(shape, count));
+                    NDArray v = network.forward(ps, new NDList(in), false).singletonOrThrow();
+                    System.arraycopy(v.toFloatArray(), 0, out, start * bits, count * bits);
+                }
             }
+        } finally {
+            // the owner's finalizer (DJL) would free the weights: keep it alive until the forward passes end
+            java.lang.ref.Reference.reachabilityFence(this);
+            java.lang.ref.Reference.reachabilityFence(owner);
         }
         return out;
     }

@@ -166,6 +166,7 @@ public final class OrthoHash {
                 Thread.currentThread().interrupt();
             }
         });
+        boolean finished = false;
         try (Trainer trainer = model.newTrainer(tc)) {
             trainer.initialize(DeepHashFunction.inputShape(shape, batch));
             Run.Position at = run.resumeOrStart();
@@ -228,10 +229,17 @@ public final class OrthoHash {
                             c.describe(), manager, net, () -> { }));
                 }
             }
+            finished = true;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot write or read the checkpoint " + checkpoints.file(), e);
         } finally {
             saved.countDown();
+            if (!finished) {
+                // a stopped or failed run's network is not returned: release it now rather than leave it to
+                // DJL's finalizers, which close managers at unpredictable times
+                model.close();
+                manager.close();
+            }
             if (hook != null) {
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
@@ -240,7 +248,12 @@ public final class OrthoHash {
                 }
             }
         }
-        return new DeepHashFunction("orthohash", c.bits(), c.backbone(), shape, c.describe(), manager, net, model);
+        DeepHashFunction trained = new DeepHashFunction("orthohash", c.bits(), c.backbone(), shape, c.describe(), manager, net,
+                model);
+        // the model and manager own the network's native memory: keep them reachable until handed over
+        java.lang.ref.Reference.reachabilityFence(model);
+        java.lang.ref.Reference.reachabilityFence(manager);
+        return trained;
     }
 
     /** Saving and restoring the state of one training run. */
