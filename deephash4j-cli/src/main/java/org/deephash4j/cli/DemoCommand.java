@@ -53,7 +53,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "Hash methods: lsh, pcah, itq, sh (classic), orthohash (deep, supervised). Default: ${DEFAULT-VALUE}.")
     List<String> methods;
 
-    @Option(names = "--deep-epochs", defaultValue = "15", description = "Training epochs of the deep methods (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--deep-epochs", defaultValue = "10", description = "Training epochs of the deep methods (default: ${DEFAULT-VALUE}).")
     int deepEpochs;
 
     @Option(names = {"-b", "--bits"}, split = ",", defaultValue = "16,32,64,128", paramLabel = "BITS",
