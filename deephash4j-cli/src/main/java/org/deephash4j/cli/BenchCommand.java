@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 
 /** {@code deephash bench}: the project's own benchmarks, measured side by side with a reference. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks, measured side by side with a reference.",
-        subcommands = {BenchCommand.Eval.class, SearchBench.class})
+        subcommands = {BenchCommand.Eval.class, SearchBench.class, TrainBench.class})
 final class BenchCommand extends CommandGroup {
 
 

@@ -1,6 +1,7 @@
 package org.deephash4j.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -45,23 +46,21 @@ public final class ScaledAdam extends ai.djl.training.optimizer.Optimizer {
         return learningRate;
     }
 
+    /**
+     * One update with the engine's fused Adam kernel (one native call per parameter; weight decay as
+     * L2 in the gradient), on moment arrays this optimiser owns so that they can be saved and restored.
+     */
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
         int t = steps.merge(parameterId, 1, Integer::sum);
         float lr = learningRate * scaleById.getOrDefault(parameterId, 1f);
-        NDArray g = grad.mul(rescaleGrad);
-        float wd = getWeightDecay();
-        if (wd != 0) {
-            g = g.add(weight.mul(wd));
-        }
-        NDArray m = means.computeIfAbsent(parameterId, k -> detachedZeros(weight));
-        NDArray v = variances.computeIfAbsent(parameterId, k -> detachedZeros(weight));
-        m.muli(beta1).addi(g.mul(1 - beta1));
-        v.muli(beta2).addi(g.square().mul(1 - beta2));
         double c1 = 1 - Math.pow(beta1, t);
         double c2 = 1 - Math.pow(beta2, t);
-        NDArray step = m.div(c1).div(v.div(c2).sqrt().add(epsilon)).mul(lr);
-        weight.subi(step);
+        float corrected = (float) (lr * Math.sqrt(c2) / c1);
+        NDArray m = means.computeIfAbsent(parameterId, k -> detachedZeros(weight));
+        NDArray v = variances.computeIfAbsent(parameterId, k -> detachedZeros(weight));
+        weight.getNDArrayInternal().adamUpdate(new NDList(weight, grad, m, v), new NDList(weight), lr, corrected, getWeightDecay(),
+                rescaleGrad, clipGrad, beta1, beta2, epsilon, true, false);
     }
 
     /** The optimiser state of one parameter: first and second moments and the number of updates. */
