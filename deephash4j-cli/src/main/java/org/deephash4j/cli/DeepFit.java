@@ -49,8 +49,19 @@ final class DeepFit {
                 : new ImageShape(1, 1, in.features().columns());
         String backbone = o.backbone != null ? o.backbone : images ? "cnn" : "mlp";
         float scale = o.scale.equalsIgnoreCase("sqrt") ? OrthoCosLoss.sqrtScale(cmd.bits) : Float.parseFloat(o.scale);
+        OrthoHash.Optimiser optimiser = switch (o.optimizer.toLowerCase(Locale.ROOT)) {
+            case "adam" -> OrthoHash.Optimiser.ADAM;
+            case "sgd" -> OrthoHash.Optimiser.SGD;
+            default -> throw new IllegalArgumentException("--optimizer must be adam or sgd, got '" + o.optimizer + "'");
+        };
+        OrthoHash.Schedule schedule = switch (o.schedule.toLowerCase(Locale.ROOT)) {
+            case "step" -> OrthoHash.Schedule.STEP;
+            case "cosine" -> OrthoHash.Schedule.COSINE;
+            default -> throw new IllegalArgumentException("--schedule must be step or cosine, got '" + o.schedule + "'");
+        };
         OrthoHash.Config config = new OrthoHash.Config(cmd.bits, backbone, o.epochs, o.batchSize, o.lr, o.backboneLrScale,
-                o.weightDecay, new OrthoCosLoss(scale, o.margin, o.arc), TargetCodes.Kind.parse(o.targetCodes), cmd.seed);
+                o.weightDecay, new OrthoCosLoss(scale, o.margin, o.arc), TargetCodes.Kind.parse(o.targetCodes), cmd.seed, optimiser,
+                schedule);
         FeatureMatrix train = in.features().rows(split.train());
         MultiHotLabels trainLabels = in.labels().subset(split.train());
         System.err.printf(Locale.ROOT, "[fit] orthohash, %d bits, %s backbone, on %d training items of %s (%s), %d epochs%n", cmd.bits,

@@ -52,8 +52,15 @@ final class FitCommand implements Callable<Integer> {
 
     /** Options of the deep methods. */
     static final class DeepOptions {
-        @Option(names = "--backbone", paramLabel = "NAME", description = "cnn (images, default) or mlp (feature vectors).")
+        @Option(names = "--backbone", paramLabel = "NAME", description = "cnn (images, default), resnet (ResNet-20) or mlp (feature vectors).")
         String backbone;
+
+        @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "adam|sgd", description = "Optimiser (default: ${DEFAULT-VALUE}).")
+        String optimizer = "adam";
+
+        @Option(names = "--schedule", defaultValue = "step", paramLabel = "step|cosine",
+                description = "Learning-rate schedule: x0.1 after 80 %% of the epochs, or cosine (default: ${DEFAULT-VALUE}).")
+        String schedule = "step";
 
         @Option(names = "--epochs", defaultValue = "30", description = "Epochs (default: ${DEFAULT-VALUE}).")
         int epochs = 30;

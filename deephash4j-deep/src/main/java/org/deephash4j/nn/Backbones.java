@@ -17,6 +17,8 @@ import java.util.Locale;
  *   <li>{@code cnn}: 3 x [conv 3x3 - BN - ReLU] with 32/64/128 filters, max-pooling after the first two,
  *       global average pooling: 128 features; for 28x28 and 32x32 images, trained from scratch (the
  *       network of the PyTorch reference run in nsh-notes.md);</li>
+ *   <li>{@code resnet}: DJL's ResNetV1 with 20 layers (the CIFAR-style network: 3 stages of 16/32/64
+ *       filters) ending in a 128-unit linear layer; for 28x28 to 32x32 images, trained from scratch;</li>
  *   <li>{@code mlp}: flatten, 2 x [linear 512 - BN - ReLU]: 512 features; for feature vectors.</li>
  * </ul>
  */
@@ -27,13 +29,14 @@ public final class Backbones {
 
     /** Names of the backbones. */
     public static java.util.List<String> names() {
-        return java.util.List.of("cnn", "mlp");
+        return java.util.List.of("cnn", "resnet", "mlp");
     }
 
     /** The backbone called {@code name}. */
     public static Block create(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "cnn" -> smallCnn();
+            case "resnet" -> resnet();
             case "mlp" -> mlp();
             default -> throw new IllegalArgumentException("unknown backbone '" + name + "' (" + String.join(", ", names()) + ")");
         };
@@ -51,6 +54,13 @@ public final class Backbones {
             }
         }
         return b.add(Pool.globalAvgPool2dBlock());
+    }
+
+    static Block resnet() {
+        // Image shape 28x28 selects DJL's CIFAR-style ResNet (no bottleneck); the net is fully convolutional
+        // up to its global pooling, so 32x32 inputs work too (stack.md). The channel count is inferred.
+        return ai.djl.basicmodelzoo.cv.classification.ResNetV1.builder().setImageShape(new Shape(1, 28, 28)).setNumLayers(20)
+                .setOutSize(128).build();
     }
 
     static Block mlp() {

@@ -6,13 +6,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Adam with L2 weight decay added to the gradient (as PyTorch's {@code Adam(weight_decay=...)}, not
+ * Adam (or SGD with momentum) with L2 weight decay added to the gradient (as PyTorch's {@code Adam(weight_decay=...)}, not
  * AdamW) and a learning-rate scale per parameter, so that a backbone can learn at a fraction of the
  * head's rate (OrthoHash fine-tunes its backbone at 0.1x). The learning rate is set by the training
  * loop, which owns the schedule.
  */
 public final class ScaledAdam extends ai.djl.training.optimizer.Optimizer {
 
+    private final boolean sgd;
     private final float beta1;
     private final float beta2;
     private final float epsilon;
@@ -28,7 +29,15 @@ public final class ScaledAdam extends ai.djl.training.optimizer.Optimizer {
      * @param scaleById learning-rate scale per parameter id (absent = 1)
      */
     public ScaledAdam(float learningRate, float weightDecay, Map<String, Float> scaleById) {
+        this(false, learningRate, weightDecay, scaleById);
+    }
+
+    /**
+     * @param sgd SGD with momentum 0.9 (PyTorch's: v = 0.9 v + g + wd w, w -= lr v) instead of Adam
+     */
+    public ScaledAdam(boolean sgd, float learningRate, float weightDecay, Map<String, Float> scaleById) {
         super(new Builder().optWeightDecays(weightDecay));
+        this.sgd = sgd;
         this.learningRate = learningRate;
         this.beta1 = 0.9f;
         this.beta2 = 0.999f;
@@ -54,6 +63,13 @@ public final class ScaledAdam extends ai.djl.training.optimizer.Optimizer {
     public void update(String parameterId, NDArray weight, NDArray grad) {
         int t = steps.merge(parameterId, 1, Integer::sum);
         float lr = learningRate * scaleById.getOrDefault(parameterId, 1f);
+        if (sgd) {
+            NDArray velocity = means.computeIfAbsent(parameterId, k -> detachedZeros(weight));
+            NDArray g = getWeightDecay() == 0 ? grad : grad.add(weight.mul(getWeightDecay()));
+            velocity.muli(0.9f).addi(g);
+            weight.subi(velocity.mul(lr));
+            return;
+        }
         double c1 = 1 - Math.pow(beta1, t);
         double c2 = 1 - Math.pow(beta2, t);
         float corrected = (float) (lr * Math.sqrt(c2) / c1);
@@ -73,17 +89,20 @@ public final class ScaledAdam extends ai.djl.training.optimizer.Optimizer {
         if (t == null) {
             return null;
         }
-        return new State(means.get(id).toFloatArray(), variances.get(id).toFloatArray(), t);
+        NDArray v = variances.get(id);
+        return new State(means.get(id).toFloatArray(), v == null ? new float[0] : v.toFloatArray(), t);
     }
 
     /** Restores the state of parameter {@code id}, whose current value is {@code weight}. */
     public void restore(String id, NDArray weight, State s) {
         NDArray m = weight.getManager().create(s.mean()).reshape(weight.getShape());
-        NDArray v = weight.getManager().create(s.variance()).reshape(weight.getShape());
         m.detach();
-        v.detach();
         means.put(id, m);
-        variances.put(id, v);
+        if (s.variance().length > 0) {
+            NDArray v = weight.getManager().create(s.variance()).reshape(weight.getShape());
+            v.detach();
+            variances.put(id, v);
+        }
         steps.put(id, s.steps());
     }
 

@@ -47,7 +47,14 @@ public final class OrthoHash {
      * x0.1, batch 256, 100 epochs); the defaults here are for the small CNN trained from scratch.
      */
     public record Config(int bits, String backbone, int epochs, int batchSize, float learningRate, float backboneLrScale,
-            float weightDecay, OrthoCosLoss loss, TargetCodes.Kind targets, long seed) {
+            float weightDecay, OrthoCosLoss loss, TargetCodes.Kind targets, long seed, Optimiser optimiser, Schedule schedule) {
+
+        /** Settings with Adam and the step schedule (the reference code's). */
+        public Config(int bits, String backbone, int epochs, int batchSize, float learningRate, float backboneLrScale,
+                float weightDecay, OrthoCosLoss loss, TargetCodes.Kind targets, long seed) {
+            this(bits, backbone, epochs, batchSize, learningRate, backboneLrScale, weightDecay, loss, targets, seed, Optimiser.ADAM,
+                    Schedule.STEP);
+        }
 
         public Config {
             org.deephash4j.codes.BinaryCodes.checkBits(bits);
@@ -70,13 +77,33 @@ public final class OrthoHash {
             m.put("learning_rate", learningRate);
             m.put("backbone_lr_scale", backboneLrScale);
             m.put("weight_decay", weightDecay);
-            m.put("optimizer", "Adam (L2 in the gradient), lr x0.1 at 80 % of the epochs");
+            m.put("optimizer", optimiser == Optimiser.ADAM ? "Adam (L2 in the gradient)" : "SGD, momentum 0.9 (L2 in the gradient)");
+            m.put("schedule", schedule == Schedule.STEP ? "lr x0.1 after 80 % of the epochs" : "cosine from lr to 0");
             m.put("scale", loss.scale());
             m.put("margin", loss.margin());
             m.put("margin_type", loss.arc() ? "arc" : "cos");
             m.put("target_codes", targets.name().toLowerCase(java.util.Locale.ROOT));
             m.put("seed", seed);
             return m;
+        }
+    }
+
+    /** The optimiser. */
+    public enum Optimiser { ADAM, SGD }
+
+    /** The learning-rate schedule over epochs. */
+    public enum Schedule {
+        /** The full rate, then a tenth of it after 80 % of the epochs (the reference code's StepLR). */
+        STEP,
+        /** Half a cosine from the full rate at the first epoch down towards 0 at the last. */
+        COSINE;
+
+        /** The rate of epoch {@code epoch} (1-based) of {@code epochs}. */
+        public float rate(float base, int epoch, int epochs) {
+            if (this == STEP) {
+                return epoch > (int) (0.8 * epochs) ? base * 0.1f : base;
+            }
+            return (float) (0.5 * base * (1 + Math.cos(Math.PI * (epoch - 1) / epochs)));
         }
     }
 
@@ -144,7 +171,7 @@ public final class OrthoHash {
         for (Pair<String, Parameter> p : net.getChildren().get(0).getValue().getParameters()) {
             scales.put(p.getValue().getId(), c.backboneLrScale());
         }
-        ScaledAdam adam = new ScaledAdam(c.learningRate(), c.weightDecay(), scales);
+        ScaledAdam adam = new ScaledAdam(c.optimiser() == Optimiser.SGD, c.learningRate(), c.weightDecay(), scales);
         DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(adam);
         int classes = y.numClasses();
         NDArray targets = manager.create(TargetCodes.generate(c.targets(), classes, c.bits(), c.seed())).reshape(classes, c.bits());
@@ -154,7 +181,6 @@ public final class OrthoHash {
         int[] perm = new int[n];
         float[] xb = new float[batch * d];
         float[] yb = new float[batch * classes];
-        int stepAt = (int) (0.8 * c.epochs());
         Run run = new Run(c, net, adam, shape, classes, n, checkpoints);
         AtomicBoolean stopRequested = new AtomicBoolean();
         CountDownLatch saved = new CountDownLatch(1);
@@ -178,7 +204,7 @@ public final class OrthoHash {
             double lossSum = at.lossSum();
             for (int epoch = at.epoch(); epoch <= c.epochs(); epoch++) {
                 long[] orderAtEpochStart = order.saveState();
-                adam.setLearningRate(epoch > stepAt ? c.learningRate() * 0.1f : c.learningRate());
+                adam.setLearningRate(c.schedule().rate(c.learningRate(), epoch, c.epochs()));
                 for (int i = 0; i < n; i++) {
                     perm[i] = i;
                 }
@@ -311,8 +337,10 @@ public final class OrthoHash {
                 Weights.copyInto(a, ck.floatArray(p.getKey(), (int) a.size()));
                 if (ck.arrays().containsKey("adam.m/" + p.getKey())) {
                     int t = ((Number) ((Map<?, ?>) ck.config().get("adam_steps")).get(p.getKey())).intValue();
+                    float[] variance = ck.arrays().containsKey("adam.v/" + p.getKey())
+                            ? ck.floatArray("adam.v/" + p.getKey(), (int) a.size()) : new float[0];
                     adam.restore(p.getValue().getId(), a, new ScaledAdam.State(ck.floatArray("adam.m/" + p.getKey(), (int) a.size()),
-                            ck.floatArray("adam.v/" + p.getKey(), (int) a.size()), t));
+                            variance, t));
                 }
             }
             @SuppressWarnings("unchecked")
@@ -329,7 +357,9 @@ public final class OrthoHash {
                 ScaledAdam.State st = adam.state(p.getValue().getId());
                 if (st != null) {
                     arrays.put("adam.m/" + p.getKey(), ModelContents.widen(st.mean()));
-                    arrays.put("adam.v/" + p.getKey(), ModelContents.widen(st.variance()));
+                    if (st.variance().length > 0) {
+                        arrays.put("adam.v/" + p.getKey(), ModelContents.widen(st.variance()));
+                    }
                     adamSteps.put(p.getKey(), st.steps());
                 }
             }

@@ -1,0 +1,86 @@
+package org.deephash4j.hash.deep;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.deephash4j.codes.BinaryCodes;
+import org.deephash4j.data.FeatureMatrix;
+import org.deephash4j.data.ImageShape;
+import org.deephash4j.data.MultiHotLabels;
+import org.deephash4j.nn.loss.OrthoCosLoss;
+import org.deephash4j.util.ProgressListener;
+import org.deephash4j.util.SeededRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The optimiser, schedule and backbone options. */
+class TrainingOptionsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void scheduleRates() {
+        assertEquals(0.1f, OrthoHash.Schedule.STEP.rate(0.1f, 8, 10), 1e-9);
+        assertEquals(0.01f, OrthoHash.Schedule.STEP.rate(0.1f, 9, 10), 1e-9);
+        assertEquals(0.1f, OrthoHash.Schedule.COSINE.rate(0.1f, 1, 10), 1e-9);
+        assertEquals(0.05f, OrthoHash.Schedule.COSINE.rate(0.1f, 6, 10), 1e-7);
+        assertTrue(OrthoHash.Schedule.COSINE.rate(0.1f, 10, 10) < 0.003f);
+    }
+
+    static OrthoHash.Config sgd(int epochs) {
+        return new OrthoHash.Config(16, "mlp", epochs, 32, 0.05f, 1f, 5e-4f, OrthoCosLoss.defaults(), TargetCodes.Kind.BERNOULLI, 3,
+                OrthoHash.Optimiser.SGD, OrthoHash.Schedule.COSINE);
+    }
+
+    @Test
+    void sgdWithCosineScheduleLearnsAndResumesExactly() {
+        int[] cls = new int[160];
+        FeatureMatrix x = OrthoHashTest.features(160, 11, cls);
+        MultiHotLabels y = MultiHotLabels.ofClasses(cls, 4);
+        double[] losses = new double[2];
+        Map<String, double[]> straight;
+        try (DeepHashFunction f = OrthoHash.train(sgd(4), x, y, ResumeTest.SHAPE, (e, l, cur) -> losses[e == 1 ? 0 : 1] = l,
+                ProgressListener.NONE)) {
+            straight = f.contents().arrays();
+        }
+        assertTrue(losses[1] < 0.8 * losses[0], "loss falls with SGD: " + losses[0] + " -> " + losses[1]);
+        Path ck = dir.resolve("sgd.ckpt");
+        assertThrows(OrthoHash.TrainingStopped.class, () -> OrthoHash.train(sgd(4), x, y, ResumeTest.SHAPE, null, ProgressListener.NONE,
+                new OrthoHash.Checkpoints(ck, 0, false, 8)));
+        try (DeepHashFunction f = OrthoHash.train(sgd(4), x, y, ResumeTest.SHAPE, null, ProgressListener.NONE,
+                new OrthoHash.Checkpoints(ck, 0, true, 0))) {
+            Map<String, double[]> resumed = f.contents().arrays();
+            for (String k : straight.keySet()) {
+                assertArrayEquals(straight.get(k), resumed.get(k), 0.0, k);
+            }
+        }
+    }
+
+    @Test
+    void resnetBackboneTrainsAndEncodesGreyAndColourImages() {
+        for (ImageShape shape : new ImageShape[] {new ImageShape(1, 28, 28), new ImageShape(3, 32, 32)}) {
+            SeededRandom r = new SeededRandom(1);
+            float[] v = new float[32 * shape.pixels()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) r.nextDouble();
+            }
+            int[] cls = new int[32];
+            for (int i = 0; i < 32; i++) {
+                cls[i] = i % 2;
+            }
+            OrthoHash.Config c = new OrthoHash.Config(16, "resnet", 1, 16, 1e-3f, 1f, 5e-4f, OrthoCosLoss.defaults(),
+                    TargetCodes.Kind.BERNOULLI, 0);
+            FeatureMatrix x = new FeatureMatrix(32, shape.pixels(), v);
+            try (DeepHashFunction f = OrthoHash.train(c, x, MultiHotLabels.ofClasses(cls, 2), shape, null, ProgressListener.NONE)) {
+                BinaryCodes codes = f.encode(x, null);
+                assertEquals(32, codes.size());
+                assertEquals(16, codes.bits());
+            }
+        }
+    }
+}
