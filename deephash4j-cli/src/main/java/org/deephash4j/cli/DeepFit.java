@@ -61,7 +61,7 @@ final class DeepFit {
         };
         OrthoHash.Config config = new OrthoHash.Config(cmd.bits, backbone, o.epochs, o.batchSize, o.lr, o.backboneLrScale,
                 o.weightDecay, new OrthoCosLoss(scale, o.margin, o.arc), TargetCodes.Kind.parse(o.targetCodes), cmd.seed, optimiser,
-                schedule);
+                schedule, org.deephash4j.data.augment.Augmentation.named(o.augment));
         FeatureMatrix train = in.features().rows(split.train());
         MultiHotLabels trainLabels = in.labels().subset(split.train());
         System.err.printf(Locale.ROOT, "[fit] orthohash, %d bits, %s backbone, on %d training items of %s (%s), %d epochs%n", cmd.bits,

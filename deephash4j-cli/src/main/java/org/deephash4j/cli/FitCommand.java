@@ -55,6 +55,10 @@ final class FitCommand implements Callable<Integer> {
         @Option(names = "--backbone", paramLabel = "NAME", description = "cnn (images, default), resnet (ResNet-20) or mlp (feature vectors).")
         String backbone;
 
+        @Option(names = "--augment", defaultValue = "none", paramLabel = "none|digits|natural",
+                description = "Training-view augmentation: digits = resized crop + rotation 10; natural = crop, flip, jitter, grey, blur (default: ${DEFAULT-VALUE}).")
+        String augment = "none";
+
         @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "adam|sgd", description = "Optimiser (default: ${DEFAULT-VALUE}).")
         String optimizer = "adam";
 

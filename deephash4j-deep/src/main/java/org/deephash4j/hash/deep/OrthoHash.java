@@ -16,12 +16,14 @@ import ai.djl.util.Pair;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.deephash4j.data.FeatureMatrix;
+import org.deephash4j.data.augment.Augmentation;
 import org.deephash4j.data.ImageShape;
 import org.deephash4j.data.MultiHotLabels;
 import org.deephash4j.hash.HashModels;
@@ -47,13 +49,21 @@ public final class OrthoHash {
      * x0.1, batch 256, 100 epochs); the defaults here are for the small CNN trained from scratch.
      */
     public record Config(int bits, String backbone, int epochs, int batchSize, float learningRate, float backboneLrScale,
-            float weightDecay, OrthoCosLoss loss, TargetCodes.Kind targets, long seed, Optimiser optimiser, Schedule schedule) {
+            float weightDecay, OrthoCosLoss loss, TargetCodes.Kind targets, long seed, Optimiser optimiser, Schedule schedule,
+            Augmentation augmentation) {
 
-        /** Settings with Adam and the step schedule (the reference code's). */
+        /** Settings with Adam, the step schedule (the reference code's) and no augmentation. */
         public Config(int bits, String backbone, int epochs, int batchSize, float learningRate, float backboneLrScale,
                 float weightDecay, OrthoCosLoss loss, TargetCodes.Kind targets, long seed) {
             this(bits, backbone, epochs, batchSize, learningRate, backboneLrScale, weightDecay, loss, targets, seed, Optimiser.ADAM,
                     Schedule.STEP);
+        }
+
+        /** Settings without augmentation. */
+        public Config(int bits, String backbone, int epochs, int batchSize, float learningRate, float backboneLrScale,
+                float weightDecay, OrthoCosLoss loss, TargetCodes.Kind targets, long seed, Optimiser optimiser, Schedule schedule) {
+            this(bits, backbone, epochs, batchSize, learningRate, backboneLrScale, weightDecay, loss, targets, seed, optimiser, schedule,
+                    Augmentation.none());
         }
 
         public Config {
@@ -83,6 +93,7 @@ public final class OrthoHash {
             m.put("margin", loss.margin());
             m.put("margin_type", loss.arc() ? "arc" : "cos");
             m.put("target_codes", targets.name().toLowerCase(java.util.Locale.ROOT));
+            m.put("augmentation", augmentation.description());
             m.put("seed", seed);
             return m;
         }
@@ -179,8 +190,12 @@ public final class OrthoHash {
         float[] xs = x.values();
         int d = shape.pixels();
         int[] perm = new int[n];
-        float[] xb = new float[batch * d];
-        float[] yb = new float[batch * classes];
+        Batches batches = new Batches(c, xs, labelMatrix, shape, classes, batch);
+        java.util.concurrent.ExecutorService prefetch = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "orthohash-batches");
+            t.setDaemon(true);
+            return t;
+        });
         Run run = new Run(c, net, adam, shape, classes, n, checkpoints);
         AtomicBoolean stopRequested = new AtomicBoolean();
         CountDownLatch saved = new CountDownLatch(1);
@@ -214,14 +229,17 @@ public final class OrthoHash {
                     lossSum = 0;
                 }
                 progress.start("epoch " + epoch + "/" + c.epochs(), steps - first);
+                final int ep = epoch;
+                Future<?> pending = prefetch.submit(() -> batches.fill(ep, first, perm, 0));
                 for (int s = first; s < steps; s++) {
-                    for (int b = 0; b < batch; b++) {
-                        int item = perm[s * batch + b];
-                        System.arraycopy(xs, item * d, xb, b * d, d);
-                        for (int k = 0; k < classes; k++) {
-                            yb[b * classes + k] = labelMatrix[item * classes + k];
-                        }
+                    int slot = (s - first) % 2;
+                    await(pending);
+                    if (s + 1 < steps) {
+                        final int next = s + 1;
+                        pending = prefetch.submit(() -> batches.fill(ep, next, perm, 1 - slot));
                     }
+                    float[] xb = batches.x[slot];
+                    float[] yb = batches.y[slot];
                     try (NDManager sub = manager.newSubManager()) {
                         NDArray in = sub.create(FloatBuffer.wrap(xb), DeepHashFunction.inputShape(shape, batch));
                         NDArray labels = sub.create(FloatBuffer.wrap(yb), new Shape(batch, classes));
@@ -259,6 +277,7 @@ public final class OrthoHash {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot write or read the checkpoint " + checkpoints.file(), e);
         } finally {
+            prefetch.shutdownNow();
             saved.countDown();
             if (!finished) {
                 // a stopped or failed run's network is not returned: release it now rather than leave it to
@@ -280,6 +299,69 @@ public final class OrthoHash {
         java.lang.ref.Reference.reachabilityFence(model);
         java.lang.ref.Reference.reachabilityFence(manager);
         return trained;
+    }
+
+    private static void await(Future<?> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while preparing a batch", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("preparing a batch failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /**
+     * Two batch buffers, filled on a background thread while the other one trains. An image's view
+     * depends only on (seed, epoch, position in the epoch), so batches are the same whichever thread
+     * makes them and a resumed run sees the same views.
+     */
+    private static final class Batches {
+        final float[][] x = new float[2][];
+        final float[][] y = new float[2][];
+        final Config config;
+        final float[] images;
+        final byte[] labels;
+        final ImageShape shape;
+        final int classes;
+        final int batch;
+        final float[] view;
+        final float[] source;
+
+        Batches(Config config, float[] images, byte[] labels, ImageShape shape, int classes, int batch) {
+            this.config = config;
+            this.images = images;
+            this.labels = labels;
+            this.shape = shape;
+            this.classes = classes;
+            this.batch = batch;
+            for (int i = 0; i < 2; i++) {
+                x[i] = new float[batch * shape.pixels()];
+                y[i] = new float[batch * classes];
+            }
+            view = new float[shape.pixels()];
+            source = new float[shape.pixels()];
+        }
+
+        void fill(int epoch, int step, int[] perm, int slot) {
+            int d = shape.pixels();
+            Augmentation a = config.augmentation();
+            for (int b = 0; b < batch; b++) {
+                int position = step * batch + b;
+                int item = perm[position];
+                if (a.isIdentity()) {
+                    System.arraycopy(images, item * d, x[slot], b * d, d);
+                } else {
+                    System.arraycopy(images, item * d, source, 0, d);
+                    a.apply(source, view, shape, Augmentation.randomFor(config.seed(), epoch, position));
+                    System.arraycopy(view, 0, x[slot], b * d, d);
+                }
+                for (int k = 0; k < classes; k++) {
+                    y[slot][b * classes + k] = labels[item * classes + k];
+                }
+            }
+        }
     }
 
     /** Saving and restoring the state of one training run. */

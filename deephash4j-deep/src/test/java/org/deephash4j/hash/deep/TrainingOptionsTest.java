@@ -83,4 +83,44 @@ class TrainingOptionsTest {
             }
         }
     }
+
+    @Test
+    void augmentedTrainingIsReproducibleAndResumesExactly() {
+        ImageShape shape = new ImageShape(1, 12, 12);
+        SeededRandom r = new SeededRandom(4);
+        float[] v = new float[96 * shape.pixels()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) r.nextDouble();
+        }
+        int[] cls = new int[96];
+        for (int i = 0; i < 96; i++) {
+            cls[i] = i % 3;
+        }
+        FeatureMatrix x = new FeatureMatrix(96, shape.pixels(), v);
+        MultiHotLabels y = MultiHotLabels.ofClasses(cls, 3);
+        OrthoHash.Config c = new OrthoHash.Config(16, "cnn", 3, 16, 1e-3f, 1f, 5e-4f, OrthoCosLoss.defaults(), TargetCodes.Kind.BERNOULLI,
+                2, OrthoHash.Optimiser.ADAM, OrthoHash.Schedule.COSINE, org.deephash4j.data.augment.Augmentation.digits());
+        Map<String, double[]> straight;
+        try (DeepHashFunction f = OrthoHash.train(c, x, y, shape, null, ProgressListener.NONE)) {
+            straight = f.contents().arrays();
+        }
+        try (DeepHashFunction f = OrthoHash.train(c, x, y, shape, null, ProgressListener.NONE)) {
+            assertArrayEquals(straight.get("02Linear_weight"), f.contents().arrays().get("02Linear_weight"), 0.0, "reproducible");
+        }
+        Path ck = dir.resolve("aug.ckpt");
+        assertThrows(OrthoHash.TrainingStopped.class, () -> OrthoHash.train(c, x, y, shape, null, ProgressListener.NONE,
+                new OrthoHash.Checkpoints(ck, 0, false, 9)));
+        try (DeepHashFunction f = OrthoHash.train(c, x, y, shape, null, ProgressListener.NONE, new OrthoHash.Checkpoints(ck, 0, true, 0))) {
+            Map<String, double[]> resumed = f.contents().arrays();
+            for (String k : straight.keySet()) {
+                assertArrayEquals(straight.get(k), resumed.get(k), 0.0, k);
+            }
+        }
+        OrthoHash.Config plain = new OrthoHash.Config(16, "cnn", 3, 16, 1e-3f, 1f, 5e-4f, OrthoCosLoss.defaults(),
+                TargetCodes.Kind.BERNOULLI, 2, OrthoHash.Optimiser.ADAM, OrthoHash.Schedule.COSINE);
+        try (DeepHashFunction f = OrthoHash.train(plain, x, y, shape, null, ProgressListener.NONE)) {
+            assertTrue(!java.util.Arrays.equals(straight.get("02Linear_weight"), f.contents().arrays().get("02Linear_weight")),
+                    "augmentation changes what is learnt");
+        }
+    }
 }
