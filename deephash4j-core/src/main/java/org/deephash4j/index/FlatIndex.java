@@ -35,20 +35,7 @@ public final class FlatIndex extends StoredCodesIndex {
 
     @Override
     public SearchResult search(BinaryCodes queries, int k) {
-        checkQueries(queries);
-        checkK(k);
-        int nq = queries.size();
-        int n = ids.size();
-        int kk = Math.min(k, n);
-        int[] outDist = new int[nq * k];
-        int[] outPos = new int[nq * k];
-        int blocks = (nq + QUERY_BLOCK - 1) / QUERY_BLOCK;
-        IntStream.range(0, blocks).parallel().forEach(b -> {
-            int q0 = b * QUERY_BLOCK;
-            int q1 = Math.min(nq, q0 + QUERY_BLOCK);
-            scanBlock(queries, q0, q1, kk, k, outDist, outPos);
-        });
-        return result(nq, k, kk, outDist, outPos);
+        return searchInBlocks(queries, k, QUERY_BLOCK, this::scanBlock);
     }
 
     private void scanBlock(BinaryCodes queries, int q0, int q1, int kk, int k, int[] outDist, int[] outPos) {

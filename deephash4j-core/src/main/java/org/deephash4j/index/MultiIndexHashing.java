@@ -319,22 +319,10 @@ public final class MultiIndexHashing extends StoredCodesIndex {
 
     @Override
     public SearchResult search(BinaryCodes queries, int k) {
-        checkQueries(queries);
-        checkK(k);
-        int nq = queries.size();
-        int n = ids.size();
-        int kk = Math.min(k, n);
-        int[] outDist = new int[nq * k];
-        int[] outPos = new int[nq * k];
+        // one batch per thread (at most 512 queries): batches share bucket scans among their queries
         int threads = Math.max(1, java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 1);
-        int batch = Math.max(1, Math.min(512, (nq + threads - 1) / threads));
-        int batches = (nq + batch - 1) / batch;
-        IntStream.range(0, batches).parallel().forEach(b -> {
-            int q0 = b * batch;
-            int q1 = Math.min(nq, q0 + batch);
-            searchBatch(queries, q0, q1, kk, k, outDist, outPos);
-        });
-        return result(nq, k, kk, outDist, outPos);
+        int batch = Math.max(1, Math.min(512, (queries.size() + threads - 1) / threads));
+        return searchInBlocks(queries, k, batch, this::searchBatch);
     }
 
     /**

@@ -84,6 +84,31 @@ abstract class StoredCodesIndex implements HammingIndex {
         }
     }
 
+    /** Searches queries {@code [q0, q1)} for their {@code found} best, writing rows {@code q * k ..} of the outputs. */
+    @FunctionalInterface
+    interface BlockSearch {
+        void search(BinaryCodes queries, int q0, int q1, int found, int k, int[] outDist, int[] outPos);
+    }
+
+    /**
+     * k-NN search run as parallel blocks of {@code blockSize} queries: argument checks, output arrays and
+     * the result are shared by both index types, which differ only in {@code block}.
+     */
+    SearchResult searchInBlocks(BinaryCodes queries, int k, int blockSize, BlockSearch block) {
+        checkQueries(queries);
+        checkK(k);
+        int nq = queries.size();
+        int found = Math.min(k, ids.size());
+        int[] outDist = new int[nq * k];
+        int[] outPos = new int[nq * k];
+        int blocks = (nq + blockSize - 1) / blockSize;
+        java.util.stream.IntStream.range(0, blocks).parallel().forEach(b -> {
+            int q0 = b * blockSize;
+            block.search(queries, q0, Math.min(nq, q0 + blockSize), found, k, outDist, outPos);
+        });
+        return result(nq, k, found, outDist, outPos);
+    }
+
     /** The result from per-query sorted positions; rows beyond the {@code found} real neighbours are -1. */
     SearchResult result(int nq, int k, int found, int[] outDist, int[] outPos) {
         long[] outIds = new long[nq * k];
