@@ -30,6 +30,29 @@ import picocli.CommandLine.Option;
         subcommands = {BenchCommand.Eval.class, SearchBench.class, TrainBench.class})
 final class BenchCommand extends CommandGroup {
 
+    /** The reference program {@code bench/<name>} of the repository, found from the working folder upwards, or null. */
+    static Path findBenchFile(String name) {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path s = p.resolve("bench").resolve(name);
+            if (Files.isRegularFile(s)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** The median of timings. */
+    static double median(List<Double> values) {
+        List<Double> s = new ArrayList<>(values);
+        s.sort(null);
+        return s.get(s.size() / 2);
+    }
+
+    /** The smallest of timings. */
+    static double min(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    }
+
 
     /** {@code deephash bench eval}. */
     @Command(name = "eval", mixinStandardHelpOptions = true,
@@ -144,12 +167,11 @@ final class BenchCommand extends CommandGroup {
                     throw new AssertionError();
                 }
             }
-            ms.sort(null);
-            return new double[] {ms.get(ms.size() / 2), ms.get(0)};
+            return new double[] {median(ms), min(ms)};
         }
 
         private JsonNode runNumpy(Path dir) throws IOException, InterruptedException {
-            Path script = locateScript();
+            Path script = findBenchFile("eval_numpy.py");
             if (script == null) {
                 System.err.println("[bench] bench/eval_numpy.py not found (run from the repository); NumPy side skipped");
                 return null;
@@ -165,14 +187,5 @@ final class BenchCommand extends CommandGroup {
             return new ObjectMapper().readTree(out);
         }
 
-        private static Path locateScript() {
-            for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-                Path s = p.resolve("bench").resolve("eval_numpy.py");
-                if (Files.isRegularFile(s)) {
-                    return s;
-                }
-            }
-            return null;
-        }
     }
 }

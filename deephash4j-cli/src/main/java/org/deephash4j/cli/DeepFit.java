@@ -7,7 +7,6 @@ import org.deephash4j.codes.BinaryCodes;
 import org.deephash4j.data.FeatureMatrix;
 import org.deephash4j.data.ImageShape;
 import org.deephash4j.data.MultiHotLabels;
-import org.deephash4j.data.fetch.DatasetRepository;
 import org.deephash4j.data.protocol.Protocol;
 import org.deephash4j.data.protocol.Split;
 import org.deephash4j.eval.EvalConfig;
@@ -44,10 +43,8 @@ final class DeepFit {
             throw new IllegalArgumentException("orthohash needs a protocol (query / train / database): give --protocol");
         }
         Split split = in.split(p);
-        boolean images = !cmd.data.endsWith(".npy");
-        ImageShape shape = images ? DatasetRepository.standard().load(cmd.data, ProgressListener.NONE).images().fixedShape().orElseThrow()
-                : new ImageShape(1, 1, in.features().columns());
-        String backbone = o.backbone != null ? o.backbone : images ? "cnn" : "mlp";
+        ImageShape shape = in.shape();
+        String backbone = o.backbone != null ? o.backbone : cmd.data.endsWith(".npy") ? "mlp" : "cnn";
         float scale = o.scale.equalsIgnoreCase("sqrt") ? OrthoCosLoss.sqrtScale(cmd.bits) : Float.parseFloat(o.scale);
         OrthoHash.Optimiser optimiser = switch (o.optimizer.toLowerCase(Locale.ROOT)) {
             case "adam" -> OrthoHash.Optimiser.ADAM;

@@ -144,8 +144,8 @@ final class EvalCommand implements Callable<Integer> {
                 context.put("codes", in.source.codes.toString());
                 runName = in.source.codes.getFileName().toString();
             }
-            q = all.subset(all.positionsOf(asLongs(split.query())));
-            db = all.subset(all.positionsOf(asLongs(split.database())));
+            q = all.subset(all.positionsOf(Split.ids(split.query())));
+            db = all.subset(all.positionsOf(Split.ids(split.database())));
             ql = data.labels().subset(split.query());
             dbl = data.labels().subset(split.database());
             SplitFiles.write(output.resolve("split"), p, data.name(), split);
@@ -217,11 +217,4 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    static long[] asLongs(int[] positions) {
-        long[] out = new long[positions.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = positions[i];
-        }
-        return out;
-    }
 }

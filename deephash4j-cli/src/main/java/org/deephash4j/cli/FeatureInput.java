@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.deephash4j.data.BenchmarkImages;
 import org.deephash4j.data.FeatureMatrix;
+import org.deephash4j.data.ImageShape;
 import org.deephash4j.data.MultiHotLabels;
 import org.deephash4j.data.fetch.DatasetRepository;
 import org.deephash4j.data.io.NpyDataReader;
@@ -21,8 +22,10 @@ import org.deephash4j.io.MalformedFileException;
  *
  * @param labels {@code null} for a feature matrix given without labels
  * @param officialTrainSize items before this position are the official training set (all of them for .npy)
+ * @param shape the input shape: the images' for an image data set, 1 x 1 x d for feature vectors
  */
-record FeatureInput(String name, FeatureMatrix features, MultiHotLabels labels, int officialTrainSize, String description) {
+record FeatureInput(String name, FeatureMatrix features, MultiHotLabels labels, int officialTrainSize, String description,
+        ImageShape shape) {
 
     static FeatureInput load(String spec, Path labelsFile) throws IOException {
         if (spec.endsWith(".npy")) {
@@ -32,14 +35,14 @@ record FeatureInput(String name, FeatureMatrix features, MultiHotLabels labels, 
                 throw new MalformedFileException(labelsFile, l.size() + " labels, but " + spec + " has " + f.rows() + " rows");
             }
             String name = Path.of(spec).getFileName().toString().replaceFirst("\\.npy$", "");
-            return new FeatureInput(name, f, l, f.rows(), "features from " + spec);
+            return new FeatureInput(name, f, l, f.rows(), "features from " + spec, new ImageShape(1, 1, f.columns()));
         }
         if (labelsFile != null) {
             throw new IllegalArgumentException("--labels applies to .npy feature files; image data sets carry their labels");
         }
         BenchmarkImages b = DatasetRepository.standard().load(spec, new ConsoleProgress());
         return new FeatureInput(b.images().name(), b.images().pixelFeatures(), b.images().labels(), b.trainSize(),
-                "pixels / 255");
+                "pixels / 255", b.images().fixedShape().orElseThrow());
     }
 
     /** The protocol named {@code spec}, else this data set's own if it has one, else {@code null}. */

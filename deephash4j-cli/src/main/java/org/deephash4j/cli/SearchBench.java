@@ -102,13 +102,13 @@ final class SearchBench implements Callable<Integer> {
                 cTimes.add(runC(cBinary, threads, checksum));
             }
         }
-        double flatMedian = median(javaTimes);
+        double flatMedian = BenchCommand.median(javaTimes);
         System.out.printf(Locale.ROOT, "deephash4j FlatIndex: median %.3f s (min %.3f), %.2f G codes/s, checksum %s%n", flatMedian,
-                min(javaTimes), (double) queries * database / flatMedian / 1e9, Long.toUnsignedString(checksum));
+                BenchCommand.min(javaTimes), (double) queries * database / flatMedian / 1e9, Long.toUnsignedString(checksum));
         if (!cTimes.isEmpty()) {
-            double c = median(cTimes);
+            double c = BenchCommand.median(cTimes);
             System.out.printf(Locale.ROOT, "C reference:          median %.3f s (min %.3f), %.2f G codes/s, same checksum%n", c,
-                    min(cTimes), (double) queries * database / c / 1e9);
+                    BenchCommand.min(cTimes), (double) queries * database / c / 1e9);
             System.out.printf(Locale.ROOT, "ratio C / deephash4j (medians): %.2fx%n", c / flatMedian);
         }
         if (mih) {
@@ -128,10 +128,10 @@ final class SearchBench implements Callable<Integer> {
                     throw new AssertionError("MIH and flat results differ");
                 }
             }
-            double m = median(mihTimes);
+            double m = BenchCommand.median(mihTimes);
             System.out.printf(Locale.ROOT, "deephash4j MultiIndexHashing (%d substrings, built in %.1f s, heap %.0f MB): median %.3f s "
                     + "(min %.3f), %.3f ms per query; same results as flat%n", ((MultiIndexHashing) index).substrings(), build,
-                    index.heapBytes() / 1e6, m, min(mihTimes), m * 1000 / queries);
+                    index.heapBytes() / 1e6, m, BenchCommand.min(mihTimes), m * 1000 / queries);
             System.out.printf(Locale.ROOT, "flat: %.3f ms per query; ratio flat / MIH: %.1fx%n", flatMedian * 1000 / queries,
                     flatMedian / m);
         }
@@ -148,13 +148,7 @@ final class SearchBench implements Callable<Integer> {
     }
 
     private static Path compileC() throws IOException, InterruptedException {
-        Path src = null;
-        for (Path p = Path.of("").toAbsolutePath(); p != null && src == null; p = p.getParent()) {
-            Path s = p.resolve("bench").resolve("c_hamming_knn.c");
-            if (Files.isRegularFile(s)) {
-                src = s;
-            }
-        }
+        Path src = BenchCommand.findBenchFile("c_hamming_knn.c");
         if (src == null) {
             System.err.println("[bench] bench/c_hamming_knn.c not found (run from the repository): C side skipped");
             return null;
@@ -187,13 +181,5 @@ final class SearchBench implements Callable<Integer> {
         return Double.parseDouble(m.group(1));
     }
 
-    private static double median(List<Double> v) {
-        List<Double> s = new ArrayList<>(v);
-        s.sort(null);
-        return s.get(s.size() / 2);
-    }
 
-    private static double min(List<Double> v) {
-        return v.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-    }
 }

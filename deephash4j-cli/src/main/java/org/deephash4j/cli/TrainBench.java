@@ -1,7 +1,6 @@
 package org.deephash4j.cli;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,17 +79,10 @@ final class TrainBench implements Callable<Integer> {
         for (int i = warmup + 1; i < stamps.size(); i++) {
             ms.add((stamps.get(i) - stamps.get(i - 1)) / 1e6);
         }
-        ms.sort(null);
-        double javaMs = ms.get(ms.size() / 2);
+        double javaMs = BenchCommand.median(ms);
         System.out.printf(Locale.ROOT, "deephash4j (DJL 0.35.1, PyTorch 2.7.1) batch=%d bits=%d input=%s: median %.1f ms/step, min %.1f%n",
-                batch, bits, shape, javaMs, ms.get(0));
-        Path script = null;
-        for (Path p = Path.of("").toAbsolutePath(); p != null && script == null; p = p.getParent()) {
-            Path s = p.resolve("bench").resolve("torch_orthohash_step.py");
-            if (Files.isRegularFile(s)) {
-                script = s;
-            }
-        }
+                batch, bits, shape, javaMs, BenchCommand.min(ms));
+        Path script = BenchCommand.findBenchFile("torch_orthohash_step.py");
         if (script == null) {
             System.err.println("[bench] bench/torch_orthohash_step.py not found: PyTorch side skipped");
             return 0;

@@ -57,8 +57,8 @@ public final class HashingExperiment {
         long t1 = System.nanoTime();
         int[] q = split.query();
         int[] db = split.database();
-        BinaryCodes queryCodes = fn.encode(features.rows(q), asIds(q));
-        BinaryCodes dbCodes = fn.encode(features.rows(db), asIds(db));
+        BinaryCodes queryCodes = fn.encode(features.rows(q), Split.ids(q));
+        BinaryCodes dbCodes = fn.encode(features.rows(db), Split.ids(db));
         long t2 = System.nanoTime();
         if (fn instanceof AutoCloseable closeable) {
             try {
@@ -73,11 +73,4 @@ public final class HashingExperiment {
         return new Outcome(method.name(), bits, r, BinaryCodes.concat(queryCodes, dbCodes), dbCodes.bitImbalance(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
     }
 
-    private static long[] asIds(int[] positions) {
-        long[] ids = new long[positions.length];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = positions[i];
-        }
-        return ids;
-    }
 }

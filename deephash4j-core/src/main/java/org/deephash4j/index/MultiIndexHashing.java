@@ -300,9 +300,7 @@ public final class MultiIndexHashing extends StoredCodesIndex {
                 if (s == 0) {
                     break;
                 }
-                long c = mask & -mask;
-                long r = mask + c;
-                mask = (((r ^ mask) >>> 2) / c) | r;
+                mask = nextCombination(mask);
             }
         }
     }
@@ -386,9 +384,7 @@ public final class MultiIndexHashing extends StoredCodesIndex {
                 if (s == 0) {
                     break;
                 }
-                long c = mask & -mask;
-                long r = mask + c;
-                mask = (((r ^ mask) >>> 2) / c) | r;
+                mask = nextCombination(mask);
             }
         }
         java.util.Arrays.sort(pairs, 0, np);
@@ -424,6 +420,13 @@ public final class MultiIndexHashing extends StoredCodesIndex {
                 }
             }
         }
+    }
+
+    /** The next larger mask with the same number of set bits (Gosper's hack): enumerates substring flips. */
+    private static long nextCombination(long mask) {
+        long c = mask & -mask;
+        long r = mask + c;
+        return (((r ^ mask) >>> 2) / c) | r;
     }
 
     private static long binomial(int n, int r) {

@@ -19,7 +19,6 @@ final class TopK {
     private int count;
     private int threshold;
     private final int[] histogram;
-    private int[] scratchDist = new int[0];
     private int[] scratchPos = new int[0];
 
     TopK(int bits, boolean ascendingPositions) {
@@ -134,9 +133,6 @@ final class TopK {
     int finish(int[] outDist, int[] outPos, int offset) {
         compact(k);
         int n = count;
-        if (scratchDist.length < n) {
-            scratchDist = new int[Math.max(n, 2 * scratchDist.length)];
-        }
         Arrays.fill(histogram, 0);
         for (int i = 0; i < n; i++) {
             histogram[dist[i] + 1]++;

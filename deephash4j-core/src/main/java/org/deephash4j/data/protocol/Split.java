@@ -46,6 +46,15 @@ public record Split(int[] query, int[] train, int[] database) {
         return database.clone();
     }
 
+    /** Data set positions as item ids (codes and indexes identify items by their position). */
+    public static long[] ids(int[] positions) {
+        long[] ids = new long[positions.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = positions[i];
+        }
+        return ids;
+    }
+
     /** The positions {@code i} with {@code flags[i] == value}, ascending. */
     public static int[] positionsWhere(boolean[] flags, boolean value) {
         int count = 0;
