@@ -15,6 +15,7 @@ import org.deephash4j.eval.RetrievalMetrics;
 import org.deephash4j.hash.HashModels;
 import org.deephash4j.hash.deep.DeepHashFunction;
 import org.deephash4j.hash.deep.OrthoHash;
+import org.deephash4j.hash.deep.Training;
 import org.deephash4j.hash.deep.TargetCodes;
 import org.deephash4j.nn.loss.OrthoCosLoss;
 import org.deephash4j.util.ProgressListener;
@@ -46,16 +47,8 @@ final class DeepFit {
         ImageShape shape = in.shape();
         String backbone = o.backbone != null ? o.backbone : cmd.data.endsWith(".npy") ? "mlp" : "cnn";
         float scale = o.scale.equalsIgnoreCase("sqrt") ? OrthoCosLoss.sqrtScale(cmd.bits) : Float.parseFloat(o.scale);
-        OrthoHash.Optimiser optimiser = switch (o.optimizer.toLowerCase(Locale.ROOT)) {
-            case "adam" -> OrthoHash.Optimiser.ADAM;
-            case "sgd" -> OrthoHash.Optimiser.SGD;
-            default -> throw new IllegalArgumentException("--optimizer must be adam or sgd, got '" + o.optimizer + "'");
-        };
-        OrthoHash.Schedule schedule = switch (o.schedule.toLowerCase(Locale.ROOT)) {
-            case "step" -> OrthoHash.Schedule.STEP;
-            case "cosine" -> OrthoHash.Schedule.COSINE;
-            default -> throw new IllegalArgumentException("--schedule must be step or cosine, got '" + o.schedule + "'");
-        };
+        Training.Optimiser optimiser = Training.Optimiser.parse(o.optimizer);
+        Training.Schedule schedule = Training.Schedule.parse(o.schedule);
         OrthoHash.Config config = new OrthoHash.Config(cmd.bits, backbone, o.epochs, o.batchSize, o.lr, o.backboneLrScale,
                 o.weightDecay, new OrthoCosLoss(scale, o.margin, o.arc), TargetCodes.Kind.parse(o.targetCodes), cmd.seed, optimiser,
                 schedule, org.deephash4j.data.augment.Augmentation.named(o.augment));
@@ -68,7 +61,7 @@ final class DeepFit {
         if (o.resume && !java.nio.file.Files.exists(ckpt)) {
             throw new IllegalArgumentException("--resume: no checkpoint " + ckpt);
         }
-        OrthoHash.Checkpoints checkpoints = new OrthoHash.Checkpoints(ckpt, o.checkpointEvery, o.resume, 0);
+        Training.Checkpoints checkpoints = new Training.Checkpoints(ckpt, o.checkpointEvery, o.resume, 0);
         long t0 = System.nanoTime();
         DeepHashFunction model;
         try {
@@ -90,7 +83,7 @@ final class DeepFit {
             }
             System.err.println(line);
         }, new ConsoleProgress(), checkpoints);
-        } catch (OrthoHash.TrainingStopped stopped) {
+        } catch (Training.Stopped stopped) {
             System.err.println("[fit] interrupted; state saved to " + stopped.checkpoint()
                     + ": run the same command with --resume to continue exactly where it stopped");
             return 1;

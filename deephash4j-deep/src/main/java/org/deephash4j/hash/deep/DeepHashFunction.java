@@ -25,8 +25,8 @@ import org.deephash4j.nn.DeepEngine;
 import org.deephash4j.nn.Weights;
 
 /**
- * A trained deep hash function: backbone, then the hash layer (linear without bias, then BatchNorm);
- * the code is the sign of the BatchNorm output computed with the running statistics. Inputs are rows
+ * A trained deep hash function: backbone, then the hash layer ({@link HashLayer}: linear, usually
+ * followed by BatchNorm); the code is the sign of its output, BatchNorm using its running statistics. Inputs are rows
  * of pixel values in [0, 1] in CHW order (or plain feature vectors for the MLP backbone). Its weights
  * and architecture are saved with {@link org.deephash4j.hash.HashModels} like any other hash function,
  * and a loaded copy encodes bit-exactly like the original.
@@ -60,11 +60,49 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
         this.owner = owner;
     }
 
-    /** The network: backbone, linear hash layer without bias, BatchNorm. */
-    static SequentialBlock network(String backbone, int bits) {
-        return new SequentialBlock().add(Backbones.create(backbone))
-                .add(Linear.builder().setUnits(bits).optBias(false).build())
-                .add(BatchNorm.builder().build());
+    /**
+     * The hash layer on top of the backbone; the code is the sign of its output. Its name is saved in
+     * the model's configuration as {@code hash_layer}.
+     */
+    public enum HashLayer {
+        /** Linear without bias, then BatchNorm with scale and shift (OrthoHash). */
+        BN("bn"),
+        /** Linear without bias, then BatchNorm without scale and shift: every bit centred over the batch (NSH's balance fix). */
+        BN_NO_AFFINE("bn-no-affine"),
+        /** Linear with bias only: nothing holds the bits balanced. */
+        LINEAR("linear");
+
+        private final String id;
+
+        HashLayer(String id) {
+            this.id = id;
+        }
+
+        /** The saved name. */
+        public String id() {
+            return id;
+        }
+
+        /** The layer saved as {@code id}. */
+        public static HashLayer parse(String id) {
+            for (HashLayer h : values()) {
+                if (h.id.equals(id)) {
+                    return h;
+                }
+            }
+            throw new IllegalArgumentException("unknown hash layer '" + id + "' (bn, bn-no-affine, linear)");
+        }
+    }
+
+    /** The network: backbone, linear hash layer, then the layer's normalisation (if any). */
+    static SequentialBlock network(String backbone, int bits, HashLayer layer) {
+        SequentialBlock net = new SequentialBlock().add(Backbones.create(backbone))
+                .add(Linear.builder().setUnits(bits).optBias(layer == HashLayer.LINEAR).build());
+        return switch (layer) {
+            case BN -> net.add(BatchNorm.builder().build());
+            case BN_NO_AFFINE -> net.add(BatchNorm.builder().optCenter(false).optScale(false).build());
+            case LINEAR -> net;
+        };
     }
 
     static Shape inputShape(ImageShape s, int batch) {
@@ -90,7 +128,7 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
         return shape.pixels();
     }
 
-    /** The continuous codes (BatchNorm output, running statistics), row-major {@code rows x bits}. */
+    /** The continuous codes (the hash layer's output, BatchNorm with running statistics), row-major {@code rows x bits}. */
     public float[] continuousCodes(FeatureMatrix features) {
         if (features.columns() != shape.pixels()) {
             throw new IllegalArgumentException(method + " takes inputs of " + shape.pixels() + " values (" + shape + "), got "
@@ -145,8 +183,10 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
             throw new IllegalArgumentException(c.method() + " model lacks its architecture (backbone, input_shape)");
         }
         ImageShape shape = new ImageShape(dims.get(0).intValue(), dims.get(1).intValue(), dims.get(2).intValue());
+        Object layerName = c.config().getOrDefault("hash_layer", HashLayer.BN.id());
+        HashLayer layer = HashLayer.parse(String.valueOf(layerName));
         NDManager manager = NDManager.newBaseManager();
-        SequentialBlock net = network(backbone, c.bits());
+        SequentialBlock net = network(backbone, c.bits(), layer);
         net.initialize(manager, DataType.FLOAT32, inputShape(shape, 1));
         for (Pair<String, Parameter> p : net.getParameters()) {
             NDArray a = p.getValue().getArray();

@@ -40,13 +40,13 @@ class ResumeTest {
         }
         Path ck = dir.resolve("run.ckpt");
         // 5 steps per epoch: stop after 7 steps, in the middle of epoch 2, as a kill would
-        OrthoHash.TrainingStopped stopped = assertThrows(OrthoHash.TrainingStopped.class, () -> OrthoHash.train(config(1), x, y,
-                SHAPE, null, ProgressListener.NONE, new OrthoHash.Checkpoints(ck, 1, false, 7)));
+        Training.Stopped stopped = assertThrows(Training.Stopped.class, () -> OrthoHash.train(config(1), x, y,
+                SHAPE, null, ProgressListener.NONE, new Training.Checkpoints(ck, 1, false, 7)));
         assertEquals(ck, stopped.checkpoint());
         assertTrue(Files.exists(ck));
         Map<String, double[]> resumed;
         try (DeepHashFunction f = OrthoHash.train(config(1), x, y, SHAPE, null, ProgressListener.NONE,
-                new OrthoHash.Checkpoints(ck, 1, true, 0))) {
+                new Training.Checkpoints(ck, 1, true, 0))) {
             resumed = f.contents().arrays();
         }
         assertEquals(uninterrupted.keySet(), resumed.keySet());
@@ -61,10 +61,10 @@ class ResumeTest {
         FeatureMatrix x = OrthoHashTest.features(96, 9, cls);
         MultiHotLabels y = MultiHotLabels.ofClasses(cls, 4);
         Path ck = dir.resolve("other.ckpt");
-        assertThrows(OrthoHash.TrainingStopped.class, () -> OrthoHash.train(config(1), x, y, SHAPE, null, ProgressListener.NONE,
-                new OrthoHash.Checkpoints(ck, 0, false, 2)));
+        assertThrows(Training.Stopped.class, () -> OrthoHash.train(config(1), x, y, SHAPE, null, ProgressListener.NONE,
+                new Training.Checkpoints(ck, 0, false, 2)));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OrthoHash.train(config(2), x, y, SHAPE, null,
-                ProgressListener.NONE, new OrthoHash.Checkpoints(ck, 0, true, 0)));
+                ProgressListener.NONE, new Training.Checkpoints(ck, 0, true, 0)));
         assertTrue(e.getMessage().contains("written by another run"), e.getMessage());
     }
 
@@ -74,8 +74,8 @@ class ResumeTest {
         FeatureMatrix x = OrthoHashTest.features(96, 10, cls);
         MultiHotLabels y = MultiHotLabels.ofClasses(cls, 4);
         Path ck = dir.resolve("state.ckpt");
-        assertThrows(OrthoHash.TrainingStopped.class, () -> OrthoHash.train(config(1), x, y, SHAPE, null, ProgressListener.NONE,
-                new OrthoHash.Checkpoints(ck, 0, false, 4)));
+        assertThrows(Training.Stopped.class, () -> OrthoHash.train(config(1), x, y, SHAPE, null, ProgressListener.NONE,
+                new Training.Checkpoints(ck, 0, false, 4)));
         ModelContents c = org.deephash4j.hash.HashModels.read(ck);
         assertEquals("orthohash-checkpoint", c.method());
         assertTrue(c.arrays().keySet().stream().anyMatch(k -> k.startsWith("adam.m/")));

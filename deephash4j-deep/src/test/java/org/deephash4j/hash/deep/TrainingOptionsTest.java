@@ -25,16 +25,16 @@ class TrainingOptionsTest {
 
     @Test
     void scheduleRates() {
-        assertEquals(0.1f, OrthoHash.Schedule.STEP.rate(0.1f, 8, 10), 1e-9);
-        assertEquals(0.01f, OrthoHash.Schedule.STEP.rate(0.1f, 9, 10), 1e-9);
-        assertEquals(0.1f, OrthoHash.Schedule.COSINE.rate(0.1f, 1, 10), 1e-9);
-        assertEquals(0.05f, OrthoHash.Schedule.COSINE.rate(0.1f, 6, 10), 1e-7);
-        assertTrue(OrthoHash.Schedule.COSINE.rate(0.1f, 10, 10) < 0.003f);
+        assertEquals(0.1f, Training.Schedule.STEP.rate(0.1f, 8, 10), 1e-9);
+        assertEquals(0.01f, Training.Schedule.STEP.rate(0.1f, 9, 10), 1e-9);
+        assertEquals(0.1f, Training.Schedule.COSINE.rate(0.1f, 1, 10), 1e-9);
+        assertEquals(0.05f, Training.Schedule.COSINE.rate(0.1f, 6, 10), 1e-7);
+        assertTrue(Training.Schedule.COSINE.rate(0.1f, 10, 10) < 0.003f);
     }
 
     static OrthoHash.Config sgd(int epochs) {
         return new OrthoHash.Config(16, "mlp", epochs, 32, 0.05f, 1f, 5e-4f, OrthoCosLoss.defaults(), TargetCodes.Kind.BERNOULLI, 3,
-                OrthoHash.Optimiser.SGD, OrthoHash.Schedule.COSINE);
+                Training.Optimiser.SGD, Training.Schedule.COSINE);
     }
 
     @Test
@@ -50,10 +50,10 @@ class TrainingOptionsTest {
         }
         assertTrue(losses[1] < 0.8 * losses[0], "loss falls with SGD: " + losses[0] + " -> " + losses[1]);
         Path ck = dir.resolve("sgd.ckpt");
-        assertThrows(OrthoHash.TrainingStopped.class, () -> OrthoHash.train(sgd(4), x, y, ResumeTest.SHAPE, null, ProgressListener.NONE,
-                new OrthoHash.Checkpoints(ck, 0, false, 8)));
+        assertThrows(Training.Stopped.class, () -> OrthoHash.train(sgd(4), x, y, ResumeTest.SHAPE, null, ProgressListener.NONE,
+                new Training.Checkpoints(ck, 0, false, 8)));
         try (DeepHashFunction f = OrthoHash.train(sgd(4), x, y, ResumeTest.SHAPE, null, ProgressListener.NONE,
-                new OrthoHash.Checkpoints(ck, 0, true, 0))) {
+                new Training.Checkpoints(ck, 0, true, 0))) {
             Map<String, double[]> resumed = f.contents().arrays();
             for (String k : straight.keySet()) {
                 assertArrayEquals(straight.get(k), resumed.get(k), 0.0, k);
@@ -99,7 +99,7 @@ class TrainingOptionsTest {
         FeatureMatrix x = new FeatureMatrix(96, shape.pixels(), v);
         MultiHotLabels y = MultiHotLabels.ofClasses(cls, 3);
         OrthoHash.Config c = new OrthoHash.Config(16, "cnn", 3, 16, 1e-3f, 1f, 5e-4f, OrthoCosLoss.defaults(), TargetCodes.Kind.BERNOULLI,
-                2, OrthoHash.Optimiser.ADAM, OrthoHash.Schedule.COSINE, org.deephash4j.data.augment.Augmentation.digits());
+                2, Training.Optimiser.ADAM, Training.Schedule.COSINE, org.deephash4j.data.augment.Augmentation.digits());
         Map<String, double[]> straight;
         try (DeepHashFunction f = OrthoHash.train(c, x, y, shape, null, ProgressListener.NONE)) {
             straight = f.contents().arrays();
@@ -108,16 +108,16 @@ class TrainingOptionsTest {
             assertArrayEquals(straight.get("02Linear_weight"), f.contents().arrays().get("02Linear_weight"), 0.0, "reproducible");
         }
         Path ck = dir.resolve("aug.ckpt");
-        assertThrows(OrthoHash.TrainingStopped.class, () -> OrthoHash.train(c, x, y, shape, null, ProgressListener.NONE,
-                new OrthoHash.Checkpoints(ck, 0, false, 9)));
-        try (DeepHashFunction f = OrthoHash.train(c, x, y, shape, null, ProgressListener.NONE, new OrthoHash.Checkpoints(ck, 0, true, 0))) {
+        assertThrows(Training.Stopped.class, () -> OrthoHash.train(c, x, y, shape, null, ProgressListener.NONE,
+                new Training.Checkpoints(ck, 0, false, 9)));
+        try (DeepHashFunction f = OrthoHash.train(c, x, y, shape, null, ProgressListener.NONE, new Training.Checkpoints(ck, 0, true, 0))) {
             Map<String, double[]> resumed = f.contents().arrays();
             for (String k : straight.keySet()) {
                 assertArrayEquals(straight.get(k), resumed.get(k), 0.0, k);
             }
         }
         OrthoHash.Config plain = new OrthoHash.Config(16, "cnn", 3, 16, 1e-3f, 1f, 5e-4f, OrthoCosLoss.defaults(),
-                TargetCodes.Kind.BERNOULLI, 2, OrthoHash.Optimiser.ADAM, OrthoHash.Schedule.COSINE);
+                TargetCodes.Kind.BERNOULLI, 2, Training.Optimiser.ADAM, Training.Schedule.COSINE);
         try (DeepHashFunction f = OrthoHash.train(plain, x, y, shape, null, ProgressListener.NONE)) {
             assertTrue(!java.util.Arrays.equals(straight.get("02Linear_weight"), f.contents().arrays().get("02Linear_weight")),
                     "augmentation changes what is learnt");

@@ -1,0 +1,384 @@
+package org.deephash4j.hash.deep;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.util.Pair;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.deephash4j.data.FeatureMatrix;
+import org.deephash4j.data.ImageShape;
+import org.deephash4j.data.augment.Augmentation;
+import org.deephash4j.hash.HashModels;
+import org.deephash4j.hash.ModelContents;
+import org.deephash4j.nn.DeepEngine;
+import org.deephash4j.nn.ScaledAdam;
+import org.deephash4j.nn.Weights;
+import org.deephash4j.util.ProgressListener;
+import org.deephash4j.util.SeededRandom;
+
+/**
+ * The training loop all deep methods share: seeded batch order, augmented views prepared on a
+ * background thread while the previous step trains, one memory scope per step, the optimiser with
+ * its schedule and backbone learning-rate scale, checkpoints every N epochs and on interrupt, exact
+ * resume, and a callback after every epoch. A method supplies only its network and its loss
+ * ({@link Task}).
+ */
+final class TrainingLoop {
+
+    /** What one method contributes to the loop. */
+    interface Task {
+        /** The method's name, e.g. {@code orthohash}; checkpoints are {@code <name>-checkpoint}. */
+        String name();
+
+        /** Code length. */
+        int bits();
+
+        /** Everything that defines the run; a checkpoint is resumed only by a run with the same identity. */
+        Map<String, Object> identity();
+
+        /** The encoding network (backbone, hash layer, normalisation); its first child is the backbone. */
+        Block hashNetwork();
+
+        /** What the trainer owns and updates: the encoding network, or a larger block sharing its children. */
+        Block trainingBlock();
+
+        /** Augmented views made of every image (1 or 2). */
+        int views();
+
+        /** Labels as a row-major {@code items x classes} 0/1 matrix, or {@code null} for unsupervised methods. */
+        byte[] labels();
+
+        /** Number of label columns (0 when unsupervised). */
+        int classes();
+
+        /** Called once after the parameters exist and before the first step (e.g. arrays living as long as the run). */
+        default void prepare(NDManager manager) {
+        }
+
+        /** The loss of one batch; {@code views[v]} has shape {@code (batch, C, H, W)}, labels {@code (batch, classes)} or null. */
+        NDArray loss(Trainer trainer, NDArray[] views, NDArray labels);
+
+        /** The encoding network as a hash function (for epoch callbacks and the result). */
+        DeepHashFunction function(NDManager manager, AutoCloseable owner);
+    }
+
+    private TrainingLoop() {
+    }
+
+    /** Trains {@code task} on the rows of {@code x} (images of {@code shape}). */
+    static DeepHashFunction run(Task task, Training.Settings s, FeatureMatrix x, ImageShape shape, Training.EpochListener listener,
+            ProgressListener progress, Training.Checkpoints checkpoints) {
+        if (x.columns() != shape.pixels()) {
+            throw new IllegalArgumentException("inputs have " + x.columns() + " values, shape " + shape + " needs " + shape.pixels());
+        }
+        int n = x.rows();
+        int batch = Math.min(s.batchSize(), n);
+        if (batch < 2) {
+            throw new IllegalArgumentException("training needs at least 2 items, got " + n);
+        }
+        int steps = n / batch;
+        DeepEngine.seed(s.seed());
+        NDManager manager = NDManager.newBaseManager();
+        Model model = Model.newInstance(task.name());
+        model.setBlock(task.trainingBlock());
+        Map<String, Float> scales = new HashMap<>();
+        for (Pair<String, Parameter> p : task.hashNetwork().getChildren().get(0).getValue().getParameters()) {
+            scales.put(p.getValue().getId(), s.backboneLrScale());
+        }
+        ScaledAdam optimiser = new ScaledAdam(s.optimiser() == Training.Optimiser.SGD, s.learningRate(), s.weightDecay(), scales);
+        DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(optimiser);
+        int[] perm = new int[n];
+        Batches batches = new Batches(s, task, x.values(), shape, batch);
+        ExecutorService prefetch = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, task.name() + "-batches");
+            t.setDaemon(true);
+            return t;
+        });
+        Run run = new Run(task, s, optimiser, shape, n, checkpoints);
+        AtomicBoolean stopRequested = new AtomicBoolean();
+        CountDownLatch saved = new CountDownLatch(1);
+        Thread hook = checkpoints == null ? null : new Thread(() -> {
+            stopRequested.set(true);
+            try {
+                saved.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        boolean finished = false;
+        Shape input = DeepHashFunction.inputShape(shape, batch);
+        try (Trainer trainer = model.newTrainer(tc)) {
+            trainer.initialize(input);
+            task.prepare(manager);
+            Run.Position at = run.resumeOrStart();
+            if (hook != null) {
+                Runtime.getRuntime().addShutdownHook(hook);
+            }
+            int stepsThisRun = 0;
+            SeededRandom order = SeededRandom.restore(at.orderState());
+            double lossSum = at.lossSum();
+            for (int epoch = at.epoch(); epoch <= s.epochs(); epoch++) {
+                long[] orderAtEpochStart = order.saveState();
+                optimiser.setLearningRate(s.schedule().rate(s.learningRate(), epoch, s.epochs()));
+                for (int i = 0; i < n; i++) {
+                    perm[i] = i;
+                }
+                order.partialShuffle(perm, n);
+                int first = epoch == at.epoch() ? at.step() : 0;
+                if (first == 0) {
+                    lossSum = 0;
+                }
+                progress.start("epoch " + epoch + "/" + s.epochs(), steps - first);
+                final int ep = epoch;
+                Future<?> pending = prefetch.submit(() -> batches.fill(ep, first, perm, 0));
+                for (int step = first; step < steps; step++) {
+                    int slot = (step - first) % 2;
+                    await(pending);
+                    if (step + 1 < steps) {
+                        final int next = step + 1;
+                        pending = prefetch.submit(() -> batches.fill(ep, next, perm, 1 - slot));
+                    }
+                    try (NDManager sub = manager.newSubManager()) {
+                        NDArray[] views = new NDArray[task.views()];
+                        for (int v = 0; v < views.length; v++) {
+                            views[v] = sub.create(FloatBuffer.wrap(batches.x[slot][v]), input);
+                        }
+                        NDArray labels = task.labels() == null ? null
+                                : sub.create(FloatBuffer.wrap(batches.y[slot]), new Shape(batch, task.classes()));
+                        try (GradientCollector gc = trainer.newGradientCollector()) {
+                            // DJL keeps gradients after an update; without clearing they would accumulate over steps
+                            gc.zeroGradients();
+                            NDArray loss = task.loss(trainer, views, labels);
+                            lossSum += loss.getFloat();
+                            gc.backward(loss);
+                        }
+                        trainer.step();
+                    }
+                    progress.advance(1);
+                    stepsThisRun++;
+                    boolean stop = stopRequested.get() || (checkpoints != null && checkpoints.stopAfterSteps() > 0
+                            && stepsThisRun >= checkpoints.stopAfterSteps());
+                    if (stop) {
+                        progress.finish();
+                        run.save(new Run.Position(epoch, step + 1, orderAtEpochStart, lossSum));
+                        saved.countDown();
+                        throw new Training.Stopped(checkpoints.file());
+                    }
+                }
+                progress.finish();
+                if (checkpoints != null && checkpoints.everyEpochs() > 0 && epoch % checkpoints.everyEpochs() == 0) {
+                    run.save(new Run.Position(epoch + 1, 0, order.saveState(), 0));
+                }
+                if (listener != null) {
+                    listener.epochDone(epoch, lossSum / steps, task.function(manager, () -> { }));
+                }
+            }
+            finished = true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write or read the checkpoint " + checkpoints.file(), e);
+        } finally {
+            prefetch.shutdownNow();
+            saved.countDown();
+            if (!finished) {
+                // a stopped or failed run's network is not returned: release it now rather than leave it to
+                // DJL's finalizers, which close managers at unpredictable times
+                model.close();
+                manager.close();
+            }
+            if (hook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is exiting: the hook is already running
+                }
+            }
+        }
+        DeepHashFunction trained = task.function(manager, model);
+        // the model and manager own the network's native memory: keep them reachable until handed over
+        java.lang.ref.Reference.reachabilityFence(model);
+        java.lang.ref.Reference.reachabilityFence(manager);
+        return trained;
+    }
+
+    private static void await(Future<?> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while preparing a batch", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("preparing a batch failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** The seed of view {@code view}'s augmentation: view 0 uses the run's seed, so one-view methods see the same images as before. */
+    static long viewSeed(long seed, int view) {
+        return view == 0 ? seed : seed ^ (0xD1B54A32D192ED03L * view);
+    }
+
+    /**
+     * Two batch buffers, filled on a background thread while the other one trains. A view of an image
+     * depends only on (seed, view, epoch, position in the epoch), so batches are the same whichever
+     * thread makes them and a resumed run sees the same views.
+     */
+    private static final class Batches {
+        final float[][][] x;
+        final float[][] y = new float[2][];
+        final Training.Settings settings;
+        final Task task;
+        final float[] images;
+        final ImageShape shape;
+        final int batch;
+        final float[] view;
+        final float[] source;
+
+        Batches(Training.Settings settings, Task task, float[] images, ImageShape shape, int batch) {
+            this.settings = settings;
+            this.task = task;
+            this.images = images;
+            this.shape = shape;
+            this.batch = batch;
+            x = new float[2][task.views()][batch * shape.pixels()];
+            for (int i = 0; i < 2; i++) {
+                y[i] = new float[batch * task.classes()];
+            }
+            view = new float[shape.pixels()];
+            source = new float[shape.pixels()];
+        }
+
+        void fill(int epoch, int step, int[] perm, int slot) {
+            int d = shape.pixels();
+            Augmentation a = settings.augmentation();
+            int classes = task.classes();
+            byte[] labels = task.labels();
+            for (int b = 0; b < batch; b++) {
+                int position = step * batch + b;
+                int item = perm[position];
+                for (int v = 0; v < task.views(); v++) {
+                    if (a.isIdentity()) {
+                        System.arraycopy(images, item * d, x[slot][v], b * d, d);
+                    } else {
+                        System.arraycopy(images, item * d, source, 0, d);
+                        a.apply(source, view, shape, Augmentation.randomFor(viewSeed(settings.seed(), v), epoch, position));
+                        System.arraycopy(view, 0, x[slot][v], b * d, d);
+                    }
+                }
+                for (int k = 0; k < classes; k++) {
+                    y[slot][b * classes + k] = labels[item * classes + k];
+                }
+            }
+        }
+    }
+
+    /** Saving and restoring the state of one training run. */
+    private static final class Run {
+
+        /** Where training stands: the next epoch and step, the batch-order state at that epoch's start. */
+        record Position(int epoch, int step, long[] orderState, double lossSum) {
+        }
+
+        final Task task;
+        final Training.Settings settings;
+        final ScaledAdam optimiser;
+        final ImageShape shape;
+        final int items;
+        final Training.Checkpoints checkpoints;
+
+        Run(Task task, Training.Settings settings, ScaledAdam optimiser, ImageShape shape, int items, Training.Checkpoints checkpoints) {
+            this.task = task;
+            this.settings = settings;
+            this.optimiser = optimiser;
+            this.shape = shape;
+            this.items = items;
+            this.checkpoints = checkpoints;
+        }
+
+        String method() {
+            return task.name() + "-checkpoint";
+        }
+
+        private Map<String, Object> identity() {
+            Map<String, Object> m = new LinkedHashMap<>(task.identity());
+            m.put("input_shape", List.of(shape.channels(), shape.height(), shape.width()));
+            m.put("classes", task.classes());
+            m.put("training_items", items);
+            return m;
+        }
+
+        Position resumeOrStart() throws IOException {
+            Position fresh = new Position(1, 0, new SeededRandom(settings.seed() ^ 0x5DEECE66DL).saveState(), 0);
+            if (checkpoints == null || !checkpoints.resume() || !Files.exists(checkpoints.file())) {
+                return fresh;
+            }
+            ModelContents ck = HashModels.read(checkpoints.file());
+            if (!method().equals(ck.method())) {
+                throw new IllegalArgumentException(checkpoints.file() + " is not a " + task.name() + " checkpoint (" + ck.method() + ")");
+            }
+            Object saved = ck.config().get("run");
+            if (!identity().toString().equals(String.valueOf(saved))) {
+                throw new IllegalArgumentException("checkpoint " + checkpoints.file() + " was written by another run: " + saved
+                        + "\nthis run: " + identity());
+            }
+            for (Pair<String, Parameter> p : task.trainingBlock().getParameters()) {
+                NDArray a = p.getValue().getArray();
+                Weights.copyInto(a, ck.floatArray(p.getKey(), (int) a.size()));
+                if (ck.arrays().containsKey("adam.m/" + p.getKey())) {
+                    int t = ((Number) ((Map<?, ?>) ck.config().get("adam_steps")).get(p.getKey())).intValue();
+                    float[] variance = ck.arrays().containsKey("adam.v/" + p.getKey())
+                            ? ck.floatArray("adam.v/" + p.getKey(), (int) a.size()) : new float[0];
+                    optimiser.restore(p.getValue().getId(), a, new ScaledAdam.State(ck.floatArray("adam.m/" + p.getKey(), (int) a.size()),
+                            variance, t));
+                }
+            }
+            @SuppressWarnings("unchecked")
+            List<Number> order = (List<Number>) ck.config().get("order_state");
+            return new Position(((Number) ck.config().get("epoch")).intValue(), ((Number) ck.config().get("step")).intValue(),
+                    new long[] {order.get(0).longValue(), order.get(1).longValue()}, ((Number) ck.config().get("loss_sum")).doubleValue());
+        }
+
+        void save(Position at) throws IOException {
+            Map<String, double[]> arrays = new LinkedHashMap<>();
+            Map<String, Object> steps = new LinkedHashMap<>();
+            for (Pair<String, Parameter> p : task.trainingBlock().getParameters()) {
+                arrays.put(p.getKey(), ModelContents.widen(p.getValue().getArray().toFloatArray()));
+                ScaledAdam.State st = optimiser.state(p.getValue().getId());
+                if (st != null) {
+                    arrays.put("adam.m/" + p.getKey(), ModelContents.widen(st.mean()));
+                    if (st.variance().length > 0) {
+                        arrays.put("adam.v/" + p.getKey(), ModelContents.widen(st.variance()));
+                    }
+                    steps.put(p.getKey(), st.steps());
+                }
+            }
+            Map<String, Object> cfg = new LinkedHashMap<>();
+            cfg.put("run", identity().toString());
+            cfg.put("epoch", at.epoch());
+            cfg.put("step", at.step());
+            cfg.put("order_state", List.of(at.orderState()[0], at.orderState()[1]));
+            cfg.put("loss_sum", at.lossSum());
+            cfg.put("adam_steps", steps);
+            HashModels.write(checkpoints.file(), new ModelContents(method(), task.bits(), shape.pixels(), cfg, arrays));
+        }
+    }
+}
