@@ -33,9 +33,11 @@ final class BenchCommand extends CommandGroup {
     /** The reference program {@code bench/<name>} of the repository, found from the working folder upwards, or null. */
     static Path findBenchFile(String name) {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path s = p.resolve("bench").resolve(name);
-            if (Files.isRegularFile(s)) {
-                return s;
+            // the repository's own bench/, or the team's shared/bench/ beside the checkout
+            for (Path s : List.of(p.resolve("bench").resolve(name), p.resolve("shared").resolve("bench").resolve(name))) {
+                if (Files.isRegularFile(s)) {
+                    return s;
+                }
             }
         }
         return null;

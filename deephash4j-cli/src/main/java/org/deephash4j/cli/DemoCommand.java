@@ -24,7 +24,7 @@ import org.deephash4j.eval.HashingExperiment;
 import org.deephash4j.eval.ReportRun;
 import org.deephash4j.data.ImageShape;
 import org.deephash4j.hash.SupervisedHashMethod;
-import org.deephash4j.hash.deep.OrthoHashMethod;
+import org.deephash4j.hash.deep.DeepMethods;
 import org.deephash4j.hash.classic.ClassicMethods;
 import org.deephash4j.io.AtomicFiles;
 import picocli.CommandLine.Command;
@@ -46,15 +46,21 @@ final class DemoCommand implements Callable<Integer> {
     List<String> data;
 
     @Option(names = {"-p", "--protocol"}, paramLabel = "PROTOCOL",
-            description = "Protocol (default: each data set's own, e.g. mnist: 1,000 queries / 5,000 train / 69,000 database).")
+            description = "Protocol (default: each data set's own, e.g. mnist: 1,000 queries / 5,000 train / 69,000 database); "
+                + "'ref' or '2': each data set's -ref or -2 variant.")
     String protocol;
 
-    @Option(names = {"-m", "--methods"}, split = ",", defaultValue = "lsh,pcah,itq,sh,orthohash", paramLabel = "METHOD",
-            description = "Hash methods: lsh, pcah, itq, sh (classic), orthohash (deep, supervised). Default: ${DEFAULT-VALUE}.")
+    @Option(names = {"-m", "--methods"}, split = ",", defaultValue = "lsh,pcah,itq,sh,orthohash,nsh", paramLabel = "METHOD",
+            description = "Hash methods: lsh, pcah, itq, sh (classic), orthohash (deep, supervised), nsh, contrastive (deep, "
+                + "unsupervised). Default: ${DEFAULT-VALUE}.")
     List<String> methods;
 
     @Option(names = "--deep-epochs", defaultValue = "10", description = "Training epochs of the deep methods (default: ${DEFAULT-VALUE}).")
     int deepEpochs;
+
+    @Option(names = "--eval-every", defaultValue = "0", paramLabel = "N",
+            description = "Also evaluate the deep methods every N epochs, to report the best epoch beside the last (0: last only).")
+    int evalEvery;
 
     @Option(names = {"-b", "--bits"}, split = ",", defaultValue = "16,32,64,128", paramLabel = "BITS",
             description = "Code lengths (default: ${DEFAULT-VALUE}).")
@@ -74,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
             BinaryCodes.checkBits(b);
         }
         for (String m : methods) {
-            if (!m.equalsIgnoreCase("orthohash")) {
+            if (!DeepMethods.isDeep(m)) {
                 ClassicMethods.byName(m);
             }
         }
@@ -85,7 +91,8 @@ final class DemoCommand implements Callable<Integer> {
             say("loading data set '" + spec + "' (fetched into the cache on first use)");
             BenchmarkImages images = repo.load(spec, new ConsoleProgress());
             String name = images.images().name();
-            Protocol p = Protocols.parse(protocol != null ? protocol : name);
+            Protocol p = Protocols.parse(protocol == null ? name : protocol.equals("ref") || protocol.equals("2") ? name + "-" + protocol
+                    : protocol);
             Split split = p.split(images.images().labels(), images.trainSize());
             say(String.format(Locale.ROOT, "protocol %s: %d queries, %d training, %d database items", p.name(),
                     split.query().length, split.train().length, split.database().length));
@@ -97,17 +104,38 @@ final class DemoCommand implements Callable<Integer> {
             List<HashingExperiment.Outcome> outcomes = new ArrayList<>();
             List<ReportRun> runs = new ArrayList<>();
             ImageShape shape = images.images().fixedShape().orElseThrow();
+            Map<String, String> bestEpochs = new LinkedHashMap<>();
+            List<String> failures = new ArrayList<>();
             for (String methodName : methods) {
-                SupervisedHashMethod method = methodName.equalsIgnoreCase("orthohash")
-                        ? new OrthoHashMethod(shape, "cnn", deepEpochs, new ConsoleProgress())
-                        : SupervisedHashMethod.ignoringLabels(ClassicMethods.byName(methodName));
+                boolean deep = DeepMethods.isDeep(methodName);
                 for (int b : bits) {
-                    say((method.name().equals("orthohash") ? "training " + method.name() + " (" + deepEpochs + " epochs)" : "fitting "
+                    BestEpoch best = new BestEpoch();
+                    SupervisedHashMethod method = deep ? DeepMethods.create(methodName, shape, "cnn", deepEpochs, new ConsoleProgress(),
+                            (epoch, loss, current) -> {
+                                if (evalEvery > 0 && epoch % evalEvery == 0 && epoch < deepEpochs) {
+                                    best.offer(epoch, DeepFit.evaluate(current, pixels, images.images().labels(), split));
+                                }
+                            }) : SupervisedHashMethod.ignoringLabels(ClassicMethods.byName(methodName));
+                    say((deep ? "training " + method.name() + " (" + deepEpochs + " epochs)" : "fitting "
                             + method.name()) + " at " + b + " bits on " + split.train().length + " images, encoding "
                             + (split.query().length + split.database().length) + ", evaluating");
-                    HashingExperiment.Outcome o = HashingExperiment.run(method, b, seed, pixels, images.images().labels(), split,
-                            new ConsoleProgress());
+                    HashingExperiment.Outcome o;
+                    try {
+                        o = HashingExperiment.run(method, b, seed, pixels, images.images().labels(), split, new ConsoleProgress());
+                    } catch (IllegalStateException | IllegalArgumentException e) {
+                        if (!deep) {
+                            throw e;
+                        }
+                        // a diverged training run must not cost the other runs of a long experiment
+                        say("FAILED: " + method.name() + " at " + b + " bits: " + e.getMessage());
+                        failures.add(String.format(Locale.ROOT, "**FAILED: %s at %d bits**: %s", method.name(), b, e.getMessage()));
+                        continue;
+                    }
                     outcomes.add(o);
+                    if (deep && evalEvery > 0) {
+                        best.offer(deepEpochs, new DeepFit.Evaluation(o.metrics(), o.bitImbalance()));
+                        bestEpochs.put(o.method() + " " + o.bits(), best.describe());
+                    }
                     Path codesFile = out.resolve("codes").resolve(o.method() + "-" + o.bits() + CodeFile.EXTENSION);
                     CodeFile.write(codesFile, o.codes());
                     runs.add(new ReportRun(o.method() + " " + o.bits(), Map.of("dataset", name, "protocol", p.describe(),
@@ -120,7 +148,8 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
             EvalReport.write(out.resolve("report"), runs);
-            String table = ResultsTable.markdown(name, p.name(), outcomes);
+            String table = ResultsTable.markdown(name, p.name(), outcomes, bestEpochs)
+                    + (failures.isEmpty() ? "" : "\n" + String.join("\n", failures) + "\n");
             AtomicFiles.writeString(out.resolve("results.md"), table);
             tables.append(table).append('\n');
             System.out.println();
@@ -144,5 +173,22 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void say(String message) {
         System.err.println("[demo] " + message);
+    }
+
+    /** The best of the evaluated epochs by mAP@all (chosen on the query set: optimistic, reported beside the last epoch). */
+    private static final class BestEpoch {
+        int epoch;
+        DeepFit.Evaluation best;
+
+        void offer(int e, DeepFit.Evaluation evaluation) {
+            if (best == null || evaluation.metrics().mapAt(0) > best.metrics().mapAt(0)) {
+                epoch = e;
+                best = evaluation;
+            }
+        }
+
+        String describe() {
+            return String.format(Locale.ROOT, "%d: %.4f / %.4f", epoch, best.metrics().mapAt(1000), best.metrics().mapAt(0));
+        }
     }
 }

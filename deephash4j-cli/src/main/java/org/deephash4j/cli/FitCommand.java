@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
             "Features: pixels scaled to [0, 1] for image data sets, or any .npy feature matrix."})
 final class FitCommand implements Callable<Integer> {
 
-    @Option(names = {"-m", "--method"}, required = true, paramLabel = "METHOD", description = "lsh, pcah, itq, sh, or orthohash (deep, supervised).")
+    @Option(names = {"-m", "--method"}, required = true, paramLabel = "METHOD", description = "lsh, pcah, itq, sh; orthohash (deep, supervised); nsh, contrastive (deep, unsupervised).")
     String method;
 
     @Option(names = {"-b", "--bits"}, required = true, paramLabel = "BITS", description = "Code length: a multiple of 8, at most 1024.")
@@ -47,24 +47,31 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Model file to write (.dhm).")
     Path output;
 
-    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nDeep methods (orthohash):%n")
+    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nDeep methods (orthohash, nsh, contrastive):%n")
     DeepOptions deep = new DeepOptions();
 
-    /** Options of the deep methods. */
+    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nOrthoHash:%n")
+    OrthoHashOptions orthohash = new OrthoHashOptions();
+
+    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nUnsupervised methods (nsh, contrastive):%n")
+    UnsupervisedOptions unsupervised = new UnsupervisedOptions();
+
+    /** Options of every deep method; an option left out takes the method's default. */
     static final class DeepOptions {
         @Option(names = "--backbone", paramLabel = "NAME", description = "cnn (images, default), resnet (ResNet-20) or mlp (feature vectors).")
         String backbone;
 
-        @Option(names = "--augment", defaultValue = "none", paramLabel = "none|digits|natural",
-                description = "Training-view augmentation: digits = resized crop + rotation 10; natural = crop, flip, jitter, grey, blur (default: ${DEFAULT-VALUE}).")
-        String augment = "none";
+        @Option(names = "--augment", paramLabel = "none|digits|natural",
+                description = "Training-view augmentation: digits = resized crop + rotation 10; natural = crop, flip, jitter, grey, blur "
+                    + "(default: none for orthohash; digits for one-channel images, natural otherwise, for nsh and contrastive).")
+        String augment;
 
         @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "adam|sgd", description = "Optimiser (default: ${DEFAULT-VALUE}).")
         String optimizer = "adam";
 
-        @Option(names = "--schedule", defaultValue = "step", paramLabel = "step|cosine",
-                description = "Learning-rate schedule: x0.1 after 80 %% of the epochs, or cosine (default: ${DEFAULT-VALUE}).")
-        String schedule = "step";
+        @Option(names = "--schedule", paramLabel = "step|cosine|constant",
+                description = "Learning-rate schedule: x0.1 after 80 %% of the epochs, cosine, or constant (default: step for orthohash, constant for nsh and contrastive).")
+        String schedule;
 
         @Option(names = "--epochs", defaultValue = "30", description = "Epochs (default: ${DEFAULT-VALUE}).")
         int epochs = 30;
@@ -78,20 +85,8 @@ final class FitCommand implements Callable<Integer> {
         @Option(names = "--backbone-lr-scale", defaultValue = "1", description = "Backbone learning-rate factor (default: ${DEFAULT-VALUE}; 0.1 for a pre-trained backbone).")
         float backboneLrScale = 1f;
 
-        @Option(names = "--weight-decay", defaultValue = "0.0005", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
-        float weightDecay = 5e-4f;
-
-        @Option(names = "--scale", defaultValue = "8", paramLabel = "S|sqrt", description = "Cosine scale s, or 'sqrt' for the paper's sqrt(bits) (default: ${DEFAULT-VALUE}).")
-        String scale = "8";
-
-        @Option(names = "--margin", defaultValue = "0.2", description = "Margin m (default: ${DEFAULT-VALUE}).")
-        float margin = 0.2f;
-
-        @Option(names = "--arc", description = "OrthoArc: angular margin instead of the cosine margin.")
-        boolean arc;
-
-        @Option(names = "--target-codes", defaultValue = "bernoulli", paramLabel = "KIND", description = "bernoulli, maxhd or hadamard (default: ${DEFAULT-VALUE}).")
-        String targetCodes = "bernoulli";
+        @Option(names = "--weight-decay", paramLabel = "WD", description = "L2 weight decay (default: 0.0005 for orthohash, 0 for nsh and contrastive).")
+        Float weightDecay;
 
         @Option(names = "--eval-every", defaultValue = "0", paramLabel = "N",
                 description = "Evaluate on the protocol's queries and database every N epochs (0: only at the end).")
@@ -108,10 +103,63 @@ final class FitCommand implements Callable<Integer> {
         boolean resume;
     }
 
+    /** OrthoHash's options. */
+    static final class OrthoHashOptions {
+        @Option(names = "--scale", defaultValue = "8", paramLabel = "S|sqrt", description = "Cosine scale s, or 'sqrt' for the paper's sqrt(bits) (default: ${DEFAULT-VALUE}).")
+        String scale = "8";
+
+        @Option(names = "--margin", defaultValue = "0.2", description = "Margin m (default: ${DEFAULT-VALUE}).")
+        float margin = 0.2f;
+
+        @Option(names = "--arc", description = "OrthoArc: angular margin instead of the cosine margin.")
+        boolean arc;
+
+        @Option(names = "--target-codes", defaultValue = "bernoulli", paramLabel = "KIND", description = "bernoulli, maxhd or hadamard (default: ${DEFAULT-VALUE}).")
+        String targetCodes = "bernoulli";
+    }
+
+    /** Options of NSH and the contrastive baseline (methods.md §2, §7 U3-U6). */
+    static final class UnsupervisedOptions {
+        @Option(names = "--balance", defaultValue = "bn", paramLabel = "bn|none",
+                description = "Bit balance: BatchNorm without affine parameters before tanh, or none (default: ${DEFAULT-VALUE}).")
+        String balance = "bn";
+
+        @Option(names = "--positives", defaultValue = "2", paramLabel = "M", description = "nsh: ranks counted as positives in SortedNCE (default: ${DEFAULT-VALUE}).")
+        int positives = 2;
+
+        @Option(names = "--tau-nce", defaultValue = "0.3", paramLabel = "T",
+                description = "nsh: SortedNCE temperature; contrastive: NT-Xent temperature (default: ${DEFAULT-VALUE}).")
+        float tauNce = 0.3f;
+
+        @Option(names = "--tau-sort", paramLabel = "T", description = "nsh: SoftSort temperature (default: 1/bits).")
+        Float tauSort;
+
+        @Option(names = "--hard-sort", description = "nsh: straight-through hard permutation in SoftSort.")
+        boolean hardSort;
+
+        @Option(names = "--score", defaultValue = "dot", paramLabel = "dot|cosine", description = "nsh: score of a sorted latent (default: ${DEFAULT-VALUE}).")
+        String score = "dot";
+
+        @Option(names = "--double-softmax", description = "nsh: SortedNCE with the re-implementations' softmax before the cross-entropy.")
+        boolean doubleSoftmax;
+
+        @Option(names = "--no-sort", description = "nsh ablation: no sort; InfoNCE on the latents, codes learn from the quantisation loss only.")
+        boolean noSort;
+
+        @Option(names = "--latent-dim", defaultValue = "128", paramLabel = "D", description = "nsh: latent head width (default: ${DEFAULT-VALUE}).")
+        int latentDim = 128;
+
+        @Option(names = "--straight-through", description = "contrastive: sign codes with tanh's gradient instead of tanh codes.")
+        boolean straightThrough;
+
+        @Option(names = "--quantisation-weight", defaultValue = "1", paramLabel = "W", description = "Weight of the quantisation loss (default: ${DEFAULT-VALUE}).")
+        float quantisationWeight = 1f;
+    }
+
     @Override
     public Integer call() throws Exception {
         org.deephash4j.codes.BinaryCodes.checkBits(bits);
-        if (method.equalsIgnoreCase("orthohash")) {
+        if (org.deephash4j.hash.deep.DeepMethods.isDeep(method)) {
             return new DeepFit(this).run();
         }
         HashMethod m = method.equalsIgnoreCase("itq") ? new Itq(iterations) : ClassicMethods.byName(method);

@@ -10,7 +10,12 @@ import java.util.concurrent.TimeUnit;
 import org.deephash4j.data.FeatureMatrix;
 import org.deephash4j.data.ImageShape;
 import org.deephash4j.data.MultiHotLabels;
+import org.deephash4j.data.augment.Augmentation;
+import org.deephash4j.hash.deep.DeepHashFunction;
+import org.deephash4j.hash.deep.Nsh;
 import org.deephash4j.hash.deep.OrthoHash;
+import org.deephash4j.hash.deep.Training;
+import org.deephash4j.nn.loss.NshLoss;
 import org.deephash4j.hash.deep.TargetCodes;
 import org.deephash4j.nn.loss.OrthoCosLoss;
 import org.deephash4j.util.ProgressListener;
@@ -18,11 +23,15 @@ import org.deephash4j.util.SeededRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code deephash bench train}: OrthoHash training-step time against PyTorch on the same network and batch. */
+/** {@code deephash bench train}: training-step time of a deep method against PyTorch on the same network and batch. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Time OrthoHash training steps (small CNN, hash layer, cosine loss, Adam) on random data, and the same",
-            "step in PyTorch (bench/torch_orthohash_step.py with Debian's python3-torch) in the same run."})
+        description = {"Time training steps on random data (small CNN, Adam), and the same step in PyTorch (Debian's python3-torch)",
+            "in the same run: nsh (two views, SoftSort, SortedNCE; shared/bench/torch_nsh_step.py) or orthohash (hash layer + BN,",
+            "cosine loss; bench/torch_orthohash_step.py)."})
 final class TrainBench implements Callable<Integer> {
+
+    @Option(names = {"-m", "--method"}, defaultValue = "nsh", paramLabel = "nsh|orthohash", description = "Method (default: ${DEFAULT-VALUE}).")
+    String method;
 
     @Option(names = "--batch", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -56,8 +65,10 @@ final class TrainBench implements Callable<Integer> {
         for (int i = 0; i < n; i++) {
             cls[i] = r.nextInt(10);
         }
-        OrthoHash.Config c = new OrthoHash.Config(bits, "cnn", 1, batch, 1e-3f, 1f, 5e-4f, OrthoCosLoss.defaults(),
-                TargetCodes.Kind.BERNOULLI, 0);
+        boolean nsh = method.equalsIgnoreCase("nsh");
+        if (!nsh && !method.equalsIgnoreCase("orthohash")) {
+            throw new IllegalArgumentException("--method must be nsh or orthohash, got '" + method + "'");
+        }
         List<Long> stamps = new ArrayList<>();
         ProgressListener timer = new ProgressListener() {
             @Override
@@ -74,22 +85,37 @@ final class TrainBench implements Callable<Integer> {
             public void finish() {
             }
         };
-        OrthoHash.train(c, new FeatureMatrix(n, shape.pixels(), x), MultiHotLabels.ofClasses(cls, 10), shape, null, timer).close();
+        FeatureMatrix data = new FeatureMatrix(n, shape.pixels(), x);
+        if (nsh) {
+            // as the PyTorch script: no hash-BN, no augmentation (two random batches), Adam 1e-3 without weight decay
+            Training.Settings s = new Training.Settings(1, batch, 1e-3f, 1f, 0f, Training.Optimiser.ADAM, Training.Schedule.CONSTANT,
+                    Augmentation.none(), 0);
+            Nsh.train(new Nsh.Config(bits, "cnn", s, DeepHashFunction.HashLayer.LINEAR, 128, NshLoss.defaults(bits)), data, shape, null,
+                    timer, null).close();
+        } else {
+            OrthoHash.Config c = new OrthoHash.Config(bits, "cnn", 1, batch, 1e-3f, 1f, 5e-4f, OrthoCosLoss.defaults(),
+                    TargetCodes.Kind.BERNOULLI, 0);
+            OrthoHash.train(c, data, MultiHotLabels.ofClasses(cls, 10), shape, null, timer).close();
+        }
         List<Double> ms = new ArrayList<>();
         for (int i = warmup + 1; i < stamps.size(); i++) {
             ms.add((stamps.get(i) - stamps.get(i - 1)) / 1e6);
         }
         double javaMs = BenchCommand.median(ms);
-        System.out.printf(Locale.ROOT, "deephash4j (DJL 0.35.1, PyTorch 2.7.1) batch=%d bits=%d input=%s: median %.1f ms/step, min %.1f%n",
+        System.out.printf(Locale.ROOT, "deephash4j (DJL 0.35.1, PyTorch 2.7.1) " + method + " batch=%d bits=%d input=%s: median %.1f ms/step, min %.1f%n",
                 batch, bits, shape, javaMs, BenchCommand.min(ms));
-        Path script = BenchCommand.findBenchFile("torch_orthohash_step.py");
+        String name = nsh ? "torch_nsh_step.py" : "torch_orthohash_step.py";
+        Path script = BenchCommand.findBenchFile(name);
         if (script == null) {
-            System.err.println("[bench] bench/torch_orthohash_step.py not found: PyTorch side skipped");
+            System.err.println("[bench] " + name + " not found in bench/ or shared/bench/: PyTorch side skipped");
             return 0;
         }
-        Process p = new ProcessBuilder(python, script.toString(), Integer.toString(batch), Integer.toString(bits),
-                Integer.toString(size), Integer.toString(channels), Integer.toString(steps),
-                Integer.toString(Runtime.getRuntime().availableProcessors())).redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(python, script.toString(), Integer.toString(batch), Integer.toString(bits),
+                Integer.toString(size), Integer.toString(channels), Integer.toString(steps)));
+        if (!nsh) {
+            command.add(Integer.toString(Runtime.getRuntime().availableProcessors()));
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
             System.err.println("[bench] the PyTorch side failed (apt-get install python3-torch?):\n" + out);

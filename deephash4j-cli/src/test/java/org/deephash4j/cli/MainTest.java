@@ -163,7 +163,7 @@ class MainTest {
         JsonNode a = new ObjectMapper().readTree(viaCodes.resolve("report.json").toFile()).get("runs").get(0).get("figures");
         JsonNode b = new ObjectMapper().readTree(viaModel.resolve("report.json").toFile()).get("runs").get(0).get("figures");
         assertEquals(a.get("map"), b.get("map"), "a model and its saved codes evaluate identically");
-        assertEquals(2, Main.execute("fit", "-m", "nsh", "-b", "8", "-d", data.toString(), "-o", model.toString()));
+        assertEquals(2, Main.execute("fit", "-m", "foo", "-b", "8", "-d", data.toString(), "-o", model.toString()));
         assertEquals(Main.EXIT_BAD_INPUT, Main.execute("encode", "--model", codes.toString(), "-d", data.toString(), "-o",
                 tmp.resolve("x.dhc").toString()));
         assertTrue(stderr().contains("not a deephash4j model file"), stderr());
@@ -216,5 +216,29 @@ class MainTest {
         assertEquals(2, Main.execute("fit", "-m", "orthohash", "-b", "16", "-d", data.toString(), "-p",
                 "custom:query=3,train=10,seed=1", "--resume", "-o", tmp.resolve("other.dhm").toString()));
         assertTrue(stderr().contains("--resume: no checkpoint"), stderr());
+    }
+
+    @Test
+    void fitNshReportsBitBalanceAndSavesAModelThatEncodes() throws IOException {
+        Path data = Files.createDirectories(tmp.resolve("tiny"));
+        IdxReaderTestSupport.writeMnistFolder(data, 200, 100);
+        Path model = tmp.resolve("nsh.dhm");
+        assertEquals(0, Main.execute("fit", "-m", "nsh", "-b", "16", "-d", data.toString(), "-p", "custom:query=3,train=10,seed=1",
+                "--epochs", "2", "--batch-size", "16", "--positives", "1", "--tau-sort", "0.1", "-o", model.toString()), stderr());
+        assertTrue(stderr().contains("augmentation: resized crop"), "one-channel images get the digits views: " + stderr());
+        assertTrue(stderr().matches("(?s).*epoch 2: loss [0-9.]+, mAP@1000 [0-9.]+, mAP@all [0-9.]+, bit imbalance [0-9.]+ \\(last epoch\\).*"),
+                stderr());
+        org.deephash4j.hash.ModelContents c = org.deephash4j.hash.HashModels.read(model);
+        assertEquals("nsh", c.method());
+        assertEquals(1, ((Number) c.config().get("positives")).intValue());
+        assertEquals(0.1, ((Number) c.config().get("tau_sort")).doubleValue(), 1e-6);
+        assertEquals("bn-no-affine", c.config().get("hash_layer"));
+        Path codes = tmp.resolve("nsh.dhc");
+        assertEquals(0, Main.execute("encode", "--model", model.toString(), "-d", data.toString(), "-o", codes.toString()), stderr());
+        assertEquals(300, org.deephash4j.codes.CodeFile.read(codes).size());
+        assertEquals(2, Main.execute("fit", "-m", "contrastive", "-b", "16", "-d", data.toString(), "--augment", "none",
+                "-o", tmp.resolve("c.dhm").toString()));
+        assertTrue(stderr().contains("nothing to learn"), stderr());
+        assertTrue(!Files.exists(tmp.resolve("c.dhm")));
     }
 }

@@ -246,6 +246,17 @@ public final class BinaryCodes {
         return out;
     }
 
+    /**
+     * Bit imbalance at or above which codes are reported as collapsed: most bits are the same for nearly
+     * every item (the collapsed NSH runs of nsh-notes.md had 0.94 and 0.97; working models stay below 0.3).
+     */
+    public static final double COLLAPSED_IMBALANCE = 0.9;
+
+    /** Whether codes with this {@link #bitImbalance()} count as collapsed. */
+    public static boolean isCollapsed(double bitImbalance) {
+        return bitImbalance >= COLLAPSED_IMBALANCE;
+    }
+
     /** Mean over bits of |mean bit value in {-1,+1}|: 0 is perfectly balanced, 1 means every code is equal. */
     public double bitImbalance() {
         if (count == 0) {

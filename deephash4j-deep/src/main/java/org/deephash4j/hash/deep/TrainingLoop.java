@@ -170,7 +170,12 @@ final class TrainingLoop {
                             // DJL keeps gradients after an update; without clearing they would accumulate over steps
                             gc.zeroGradients();
                             NDArray loss = task.loss(trainer, views, labels);
-                            lossSum += loss.getFloat();
+                            float value = loss.getFloat();
+                            if (!Float.isFinite(value)) {
+                                throw new IllegalStateException(String.format(java.util.Locale.ROOT, "%s training diverged: loss %s at "
+                                        + "epoch %d, step %d (try a lower learning rate)", task.name(), value, epoch, step + 1));
+                            }
+                            lossSum += value;
                             gc.backward(loss);
                         }
                         trainer.step();

@@ -95,7 +95,7 @@ public record NshLoss(int positives, float nceTemperature, float sortTemperature
             NDArray logProb = z2.matMul(z1.transpose()).div(nceTemperature).logSoftmax(1);
             contrast = logProb.mul(b1.getManager().eye(n)).sum().div(-n);
         }
-        return contrast.add(Quantisation.loss(b1).add(Quantisation.loss(b2)).mul(quantisationWeight));
+        return contrast.add(Quantisation.loss(b1, b2).mul(quantisationWeight));
     }
 
     /** {@code S = b1 b2ᵀ / (2K) + 1/2}: for binary codes 1 - Hamming distance / K. */

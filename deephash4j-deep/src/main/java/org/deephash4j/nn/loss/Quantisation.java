@@ -4,8 +4,10 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * The quantisation loss of the unsupervised methods: {@code mean((b - sign(b))^2)} over a batch of
- * relaxed codes {@code b} in (-1, 1), the sign carrying no gradient (methods.md §2.4), pulling every
- * code towards a corner of the hypercube.
+ * relaxed codes {@code b} in (-1, 1), the sign carrying no gradient, pulling every code towards a corner
+ * of the hypercube (methods.md §2.4). Over two views it is the sum of the two views' means, as in the
+ * PyTorch reference run (nsh-notes.md, shared/bench/torch_nsh_step.py); SDC's mean over both views is
+ * the same loss at half the weight.
  */
 public final class Quantisation {
 
@@ -15,5 +17,10 @@ public final class Quantisation {
     /** The loss of the codes {@code b} (any shape). */
     public static NDArray loss(NDArray b) {
         return b.sub(b.sign().stopGradient()).square().mean();
+    }
+
+    /** The loss over two views' codes: the sum of the two views' losses. */
+    public static NDArray loss(NDArray b1, NDArray b2) {
+        return loss(b1).add(loss(b2));
     }
 }

@@ -1,0 +1,109 @@
+package org.deephash4j.hash.deep;
+
+import java.util.List;
+import java.util.Locale;
+import org.deephash4j.data.FeatureMatrix;
+import org.deephash4j.data.ImageShape;
+import org.deephash4j.data.MultiHotLabels;
+import org.deephash4j.data.augment.Augmentation;
+import org.deephash4j.hash.HashFunction;
+import org.deephash4j.hash.SupervisedHashMethod;
+import org.deephash4j.nn.loss.NshLoss;
+import org.deephash4j.util.ProgressListener;
+
+/**
+ * The deep methods as {@link SupervisedHashMethod}s with their default settings (the unsupervised
+ * ones ignore the labels), for experiments that run many methods alike, such as the demo.
+ */
+public final class DeepMethods {
+
+    private DeepMethods() {
+    }
+
+    /**
+     * Names of the deep methods, with NSH's ablations: {@code nsh-no-sort} (InfoNCE on the latents, codes
+     * learn from the quantisation loss only), {@code nsh-m1} (one positive), {@code nsh-hard-sort},
+     * {@code nsh-double-softmax}, {@code nsh-no-balance} (no hash-BN: expect collapse), and the baseline's
+     * {@code contrastive-st} (straight-through sign codes).
+     */
+    public static List<String> names() {
+        return List.of("orthohash", "nsh", "contrastive", "nsh-no-sort", "nsh-m1", "nsh-hard-sort", "nsh-double-softmax",
+                "nsh-no-balance", "contrastive-st");
+    }
+
+    /** Whether {@code name} is a deep method. */
+    public static boolean isDeep(String name) {
+        return names().contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** The default augmentation of the unsupervised methods: digits for one channel, natural images otherwise. */
+    public static Augmentation viewsFor(ImageShape shape) {
+        return shape.channels() == 1 ? Augmentation.digits() : Augmentation.naturalImages();
+    }
+
+    /** The method called {@code name} with its defaults, trained for {@code epochs} epochs on images of {@code shape}. */
+    public static SupervisedHashMethod create(String name, ImageShape shape, String backbone, int epochs, ProgressListener progress) {
+        return create(name, shape, backbone, epochs, progress, null);
+    }
+
+    /** As {@link #create(String, ImageShape, String, int, ProgressListener)}, telling {@code listener} after every epoch. */
+    public static SupervisedHashMethod create(String name, ImageShape shape, String backbone, int epochs, ProgressListener progress,
+            Training.EpochListener listener) {
+        String method = name.toLowerCase(Locale.ROOT);
+        if (!isDeep(method)) {
+            throw new IllegalArgumentException("unknown deep method '" + name + "' (" + String.join(", ", names()) + ")");
+        }
+        return new SupervisedHashMethod() {
+            @Override
+            public String name() {
+                return method;
+            }
+
+            @Override
+            public HashFunction fit(FeatureMatrix train, MultiHotLabels labels, int bits, long seed) {
+                return switch (method) {
+                    case "orthohash" -> {
+                        OrthoHash.Config d = OrthoHash.Config.defaults(bits, backbone);
+                        OrthoHash.Config c = new OrthoHash.Config(bits, backbone, epochs, d.batchSize(), d.learningRate(),
+                                d.backboneLrScale(), d.weightDecay(), d.loss(), d.targets(), seed);
+                        yield OrthoHash.train(c, train, labels, shape, listener, progress);
+                    }
+                    default -> method.startsWith("nsh") ? Nsh.train(nsh(method, bits, backbone, shape, epochs, seed), train, shape,
+                            listener, progress, null)
+                            : ContrastiveHashing.train(contrastive(method, bits, backbone, shape, epochs, seed), train, shape, listener,
+                                    progress, null);
+                };
+            }
+        };
+    }
+
+    /** NSH's defaults, or one of its ablations, for {@code epochs} epochs. */
+    static Nsh.Config nsh(String variant, int bits, String backbone, ImageShape shape, int epochs, long seed) {
+        Nsh.Config d = Nsh.Config.defaults(bits, backbone, viewsFor(shape), seed);
+        NshLoss l = d.loss();
+        NshLoss loss = switch (variant) {
+            case "nsh-no-sort" -> new NshLoss(1, l.nceTemperature(), l.sortTemperature(), false, l.score(), false, false,
+                    l.quantisationWeight());
+            case "nsh-m1" -> new NshLoss(1, l.nceTemperature(), l.sortTemperature(), false, l.score(), false, true, l.quantisationWeight());
+            case "nsh-hard-sort" -> new NshLoss(l.positives(), l.nceTemperature(), l.sortTemperature(), true, l.score(), false, true,
+                    l.quantisationWeight());
+            case "nsh-double-softmax" -> new NshLoss(l.positives(), l.nceTemperature(), l.sortTemperature(), false, l.score(), true, true,
+                    l.quantisationWeight());
+            default -> l;
+        };
+        DeepHashFunction.HashLayer layer = variant.equals("nsh-no-balance") ? DeepHashFunction.HashLayer.LINEAR : d.hashLayer();
+        return new Nsh.Config(bits, backbone, withEpochs(d.training(), epochs), layer, d.latentDim(), loss);
+    }
+
+    /** The contrastive baseline's defaults, or its straight-through variant, for {@code epochs} epochs. */
+    static ContrastiveHashing.Config contrastive(String variant, int bits, String backbone, ImageShape shape, int epochs, long seed) {
+        ContrastiveHashing.Config d = ContrastiveHashing.Config.defaults(bits, backbone, viewsFor(shape), seed);
+        return new ContrastiveHashing.Config(bits, backbone, withEpochs(d.training(), epochs), d.hashLayer(), d.temperature(),
+                variant.equals("contrastive-st"), d.quantisationWeight());
+    }
+
+    static Training.Settings withEpochs(Training.Settings s, int epochs) {
+        return new Training.Settings(epochs, s.batchSize(), s.learningRate(), s.backboneLrScale(), s.weightDecay(), s.optimiser(),
+                s.schedule(), s.augmentation(), s.seed());
+    }
+}
