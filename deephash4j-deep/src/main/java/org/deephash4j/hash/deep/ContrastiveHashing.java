@@ -90,8 +90,8 @@ public final class ContrastiveHashing {
             NDArray b2 = trainer.forward(new NDList(views[1])).singletonOrThrow().tanh();
             NDArray quantisation = Quantisation.loss(b1, b2).mul(config.quantisationWeight());
             if (config.straightThrough()) {
-                b1 = b1.add(b1.sign().sub(b1).stopGradient());
-                b2 = b2.add(b2.sign().sub(b2).stopGradient());
+                b1 = Quantisation.straightThroughSign(b1);
+                b2 = Quantisation.straightThroughSign(b2);
             }
             return ntXent.compute(b1, b2).add(quantisation);
         }

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDArray;
  * relaxed codes {@code b} in (-1, 1), the sign carrying no gradient, pulling every code towards a corner
  * of the hypercube (methods.md §2.4). Over two views it is the sum of the two views' means, as in the
  * PyTorch reference run (nsh-notes.md, shared/bench/torch_nsh_step.py); SDC's mean over both views is
- * the same loss at half the weight.
+ * the same loss at half the weight. Also the straight-through sign the methods binarise with.
  */
 public final class Quantisation {
 
@@ -22,5 +22,10 @@ public final class Quantisation {
     /** The loss over two views' codes: the sum of the two views' losses. */
     public static NDArray loss(NDArray b1, NDArray b2) {
         return loss(b1).add(loss(b2));
+    }
+
+    /** The straight-through sign: {@code sign(u)} in the forward pass, the identity's gradient in the backward pass. */
+    public static NDArray straightThroughSign(NDArray u) {
+        return u.add(u.sign().sub(u).stopGradient());
     }
 }

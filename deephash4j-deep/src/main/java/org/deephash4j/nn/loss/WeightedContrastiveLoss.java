@@ -1,0 +1,42 @@
+package org.deephash4j.nn.loss;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * WCH's loss (methods.md §3.4): the cross-entropy of the code-similarity distribution of view 1
+ * against view 2, {@code softmax_m(<h1_n, h2_m> / (K τ))}, with the weighted similarities {@code W}
+ * as soft targets (one direction, as the official code), plus the bit-balance regulariser on the
+ * view-1 codes, {@code mean_k (mean_n h1[n, k])² - mean(h1²)}.
+ *
+ * @param temperature τ (0.3)
+ * @param balanceWeight the regulariser's weight (1 in the official code)
+ */
+public record WeightedContrastiveLoss(float temperature, float balanceWeight) {
+
+    public WeightedContrastiveLoss {
+        if (!(temperature > 0) || !(balanceWeight >= 0)) {
+            throw new IllegalArgumentException("invalid WCH loss: tau " + temperature + ", balance weight " + balanceWeight);
+        }
+    }
+
+    /** The official code's settings: τ 0.3, balance weight 1. */
+    public static WeightedContrastiveLoss defaults() {
+        return new WeightedContrastiveLoss(0.3f, 1f);
+    }
+
+    /**
+     * The loss.
+     *
+     * @param h1 view-1 codes (straight-through signs), {@code (N, K)}
+     * @param h2 view-2 codes, {@code (N, K)}
+     * @param w soft targets, {@code (N, N)}
+     */
+    public NDArray compute(NDArray h1, NDArray h2, NDArray w) {
+        long n = h1.getShape().get(0);
+        long bits = h1.getShape().get(1);
+        NDArray logProb = h1.matMul(h2.transpose()).div(bits * temperature).logSoftmax(1);
+        NDArray distillation = w.mul(logProb).sum().div(-n);
+        NDArray balance = h1.mean(new int[] {0}).square().mean().sub(h1.square().mean());
+        return distillation.add(balance.mul(balanceWeight));
+    }
+}

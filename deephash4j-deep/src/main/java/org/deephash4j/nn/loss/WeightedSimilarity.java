@@ -1,0 +1,69 @@
+package org.deephash4j.nn.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+
+/**
+ * WCH's weighted similarity between the images of a batch (methods.md §3.3): the cosine of every
+ * view-1 patch of image n with every view-2 patch of image m, the best match per view-1 patch, the
+ * mean over patches (a Chamfer-style image-to-image similarity {@code W~[n, m]}), a row softmax at
+ * temperature T_w, and each row divided by its diagonal so the positive pair weighs 1. The
+ * {@code N x N x P x P} patch cosines are computed a block of anchors at a time, so memory grows with
+ * the block, not with N².
+ *
+ * @param temperature T_w (0.2 in the official code)
+ * @param stopGradient detach the weights (an ablation; the official code lets gradients flow through them)
+ * @param normaliseRows divide each row by its sum after the diagonal division (SDC's {@code normalize_w}; off by default)
+ * @param block anchors per block of the patch-cosine computation
+ */
+public record WeightedSimilarity(float temperature, boolean stopGradient, boolean normaliseRows, int block) {
+
+    public WeightedSimilarity {
+        if (!(temperature > 0) || block < 1) {
+            throw new IllegalArgumentException("invalid weighted similarity: T_w " + temperature + ", block " + block);
+        }
+    }
+
+    /** The official code's settings: T_w 0.2, no stop-gradient, rows not re-normalised; blocks of 8 anchors. */
+    public static WeightedSimilarity defaults() {
+        return new WeightedSimilarity(0.2f, false, false, 8);
+    }
+
+    /**
+     * The weights {@code W}, {@code (N, N)}.
+     *
+     * @param t1 view-1 tokens (attended), {@code (N, P, d)}
+     * @param t2 view-2 tokens (attended), {@code (N, P, d)}
+     */
+    public NDArray weights(NDArray t1, NDArray t2) {
+        NDArray w = softmaxOverDiagonal(patchSimilarity(t1, t2));
+        return stopGradient ? w.stopGradient() : w;
+    }
+
+    /** {@code W~[n, m] = mean_i max_j cos(t1[n, i], t2[m, j])}, computed in blocks of anchors. */
+    public NDArray patchSimilarity(NDArray t1, NDArray t2) {
+        long n = t1.getShape().get(0);
+        long p = t1.getShape().get(1);
+        long d = t1.getShape().get(2);
+        NDArray u1 = Norms.unitRows(t1);
+        NDArray u2 = Norms.unitRows(t2).reshape(n * p, d).transpose(); // (d, N*P)
+        NDList rows = new NDList();
+        for (long a = 0; a < n; a += block) {
+            long b = Math.min(n, a + block);
+            NDArray cos = u1.get(new NDIndex("{}:{}", a, b)).reshape((b - a) * p, d).matMul(u2); // (bn*P, N*P)
+            rows.add(cos.reshape(b - a, p, n, p).max(new int[] {3}).mean(new int[] {1})); // (bn, N)
+        }
+        return rows.size() == 1 ? rows.singletonOrThrow() : NDArrays.concat(rows, 0);
+    }
+
+    /** The row softmax at T_w, each row divided by its diagonal (and re-normalised if asked). */
+    NDArray softmaxOverDiagonal(NDArray similarity) {
+        NDArray soft = similarity.div(temperature).softmax(1);
+        int n = (int) similarity.getShape().get(0);
+        NDArray diagonal = soft.mul(soft.getManager().eye(n)).sum(new int[] {1}, true);
+        NDArray w = soft.div(diagonal);
+        return normaliseRows ? w.div(w.sum(new int[] {1}, true)) : w;
+    }
+}
