@@ -24,12 +24,15 @@ import org.deephash4j.hash.deep.Nsh;
 import org.deephash4j.hash.deep.OrthoHash;
 import org.deephash4j.hash.deep.TargetCodes;
 import org.deephash4j.hash.deep.Training;
+import org.deephash4j.hash.deep.Wch;
 import org.deephash4j.nn.loss.NshLoss;
 import org.deephash4j.nn.loss.OrthoCosLoss;
+import org.deephash4j.nn.loss.WeightedContrastiveLoss;
+import org.deephash4j.nn.loss.WeightedSimilarity;
 import org.deephash4j.util.ProgressListener;
 
 /**
- * {@code deephash fit --method orthohash|nsh|contrastive}: trains on the protocol's training items,
+ * {@code deephash fit --method orthohash|nsh|contrastive|wch}: trains on the protocol's training items,
  * optionally evaluating every N epochs, and saves the last epoch's model. Reports the last epoch first;
  * the best epoch beside it is chosen on the query set and therefore optimistic. Reports the bit
  * balance of the database codes and warns loudly when the codes collapsed.
@@ -67,6 +70,7 @@ final class DeepFit {
         Run run = switch (method) {
             case "orthohash" -> orthoHash(settings, backbone, in.labels().subset(split.train()), train, shape);
             case "nsh" -> nsh(settings, backbone, train, shape);
+            case "wch" -> wch(settings, backbone, train, shape);
             default -> contrastive(settings, backbone, train, shape);
         };
         System.err.printf(Locale.ROOT, "[fit] %s, %d bits, %s backbone, on %d training items of %s (%s), %d epochs, augmentation: %s%n",
@@ -177,6 +181,14 @@ final class DeepFit {
         ContrastiveHashing.Config c = new ContrastiveHashing.Config(cmd.bits, backbone, s, balance(), u.tauNce, u.straightThrough,
                 u.quantisationWeight);
         return (listener, checkpoints) -> ContrastiveHashing.train(c, train, shape, listener, new ConsoleProgress(), checkpoints);
+    }
+
+    private Run wch(Training.Settings s, String backbone, FeatureMatrix train, ImageShape shape) {
+        FitCommand.UnsupervisedOptions u = cmd.unsupervised;
+        Wch.Config c = new Wch.Config(cmd.bits, backbone, s, u.attentionTemperature, !u.noAttention, !u.noWeights,
+                new WeightedSimilarity(u.weightTemperature, u.detachWeights, u.normaliseWeights, WeightedSimilarity.defaults().block()),
+                new WeightedContrastiveLoss(u.tauNce, u.quantisationWeight));
+        return (listener, checkpoints) -> Wch.train(c, train, shape, listener, new ConsoleProgress(), checkpoints);
     }
 
     /** Retrieval figures and the database codes' bit imbalance. */

@@ -51,7 +51,7 @@ final class DemoCommand implements Callable<Integer> {
     String protocol;
 
     @Option(names = {"-m", "--methods"}, split = ",", defaultValue = "lsh,pcah,itq,sh,orthohash,nsh", paramLabel = "METHOD",
-            description = "Hash methods: lsh, pcah, itq, sh (classic), orthohash (deep, supervised), nsh, contrastive (deep, "
+            description = "Hash methods: lsh, pcah, itq, sh (classic), orthohash (deep, supervised), nsh, contrastive, wch (deep, "
                 + "unsupervised). Default: ${DEFAULT-VALUE}.")
     List<String> methods;
 

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
             "Features: pixels scaled to [0, 1] for image data sets, or any .npy feature matrix."})
 final class FitCommand implements Callable<Integer> {
 
-    @Option(names = {"-m", "--method"}, required = true, paramLabel = "METHOD", description = "lsh, pcah, itq, sh; orthohash (deep, supervised); nsh, contrastive (deep, unsupervised).")
+    @Option(names = {"-m", "--method"}, required = true, paramLabel = "METHOD", description = "lsh, pcah, itq, sh; orthohash (deep, supervised); nsh, contrastive, wch (deep, unsupervised).")
     String method;
 
     @Option(names = {"-b", "--bits"}, required = true, paramLabel = "BITS", description = "Code length: a multiple of 8, at most 1024.")
@@ -53,7 +53,7 @@ final class FitCommand implements Callable<Integer> {
     @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nOrthoHash:%n")
     OrthoHashOptions orthohash = new OrthoHashOptions();
 
-    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nUnsupervised methods (nsh, contrastive):%n")
+    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nUnsupervised methods (nsh, contrastive, wch):%n")
     UnsupervisedOptions unsupervised = new UnsupervisedOptions();
 
     /** Options of every deep method; an option left out takes the method's default. */
@@ -118,17 +118,17 @@ final class FitCommand implements Callable<Integer> {
         String targetCodes = "bernoulli";
     }
 
-    /** Options of NSH and the contrastive baseline (methods.md §2, §7 U3-U6). */
+    /** Options of NSH, the contrastive baseline and WCH (methods.md §2, §3, §7). */
     static final class UnsupervisedOptions {
         @Option(names = "--balance", defaultValue = "bn", paramLabel = "bn|none",
-                description = "Bit balance: BatchNorm without affine parameters before tanh, or none (default: ${DEFAULT-VALUE}).")
+                description = "nsh, contrastive: bit balance by BatchNorm without affine parameters before tanh, or none (default: ${DEFAULT-VALUE}).")
         String balance = "bn";
 
         @Option(names = "--positives", defaultValue = "2", paramLabel = "M", description = "nsh: ranks counted as positives in SortedNCE (default: ${DEFAULT-VALUE}).")
         int positives = 2;
 
         @Option(names = "--tau-nce", defaultValue = "0.3", paramLabel = "T",
-                description = "nsh: SortedNCE temperature; contrastive: NT-Xent temperature (default: ${DEFAULT-VALUE}).")
+                description = "nsh: SortedNCE temperature; contrastive: NT-Xent temperature; wch: code-similarity temperature (default: ${DEFAULT-VALUE}).")
         float tauNce = 0.3f;
 
         @Option(names = "--tau-sort", paramLabel = "T", description = "nsh: SoftSort temperature (default: 1/bits).")
@@ -152,8 +152,27 @@ final class FitCommand implements Callable<Integer> {
         @Option(names = "--straight-through", description = "contrastive: sign codes with tanh's gradient instead of tanh codes.")
         boolean straightThrough;
 
-        @Option(names = "--quantisation-weight", defaultValue = "1", paramLabel = "W", description = "Weight of the quantisation loss (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--quantisation-weight", defaultValue = "1", paramLabel = "W",
+                description = "nsh, contrastive: weight of the quantisation loss; wch: of the bit-balance term (default: ${DEFAULT-VALUE}).")
         float quantisationWeight = 1f;
+
+        @Option(names = "--no-attention", description = "wch ablation: no mutual attention (each view pools its own tokens).")
+        boolean noAttention;
+
+        @Option(names = "--no-weights", description = "wch ablation: one-hot targets instead of the weighted similarity (plain contrastive).")
+        boolean noWeights;
+
+        @Option(names = "--attention-temperature", defaultValue = "1", paramLabel = "T", description = "wch: mutual attention temperature (default: ${DEFAULT-VALUE}).")
+        float attentionTemperature = 1f;
+
+        @Option(names = "--weight-temperature", defaultValue = "0.2", paramLabel = "T", description = "wch: weighted-similarity softmax temperature (default: ${DEFAULT-VALUE}).")
+        float weightTemperature = 0.2f;
+
+        @Option(names = "--detach-weights", description = "wch: stop-gradient on the weights (the official code lets gradients through).")
+        boolean detachWeights;
+
+        @Option(names = "--normalise-weights", description = "wch: re-normalise each row of weights to sum 1 (off in the official code).")
+        boolean normaliseWeights;
     }
 
     @Override

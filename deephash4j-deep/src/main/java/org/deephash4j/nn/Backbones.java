@@ -1,12 +1,17 @@
 package org.deephash4j.nn;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.nn.transformer.TransformerEncoderBlock;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.ndarray.types.Shape;
 import java.util.Locale;
@@ -19,8 +24,15 @@ import java.util.Locale;
  *       network of the PyTorch reference run in nsh-notes.md);</li>
  *   <li>{@code resnet}: DJL's ResNetV1 with 20 layers (the CIFAR-style network: 3 stages of 16/32/64
  *       filters) ending in a 128-unit linear layer; for 28x28 to 32x32 images, trained from scratch;</li>
+ *   <li>{@code vit}: a small vision transformer trained from scratch: 4x4 patches embedded to 64
+ *       dimensions, a learned position embedding, 4 transformer encoder layers (4 heads, MLP 128,
+ *       dropout 0.1), LayerNorm, then the mean over the patch tokens: 64 features (49 tokens for
+ *       28x28 images, 64 for 32x32);</li>
  *   <li>{@code mlp}: flatten, 2 x [linear 512 - BN - ReLU]: 512 features; for feature vectors.</li>
  * </ul>
+ * Methods that need patch features (WCH) take {@link #tokens} of a backbone: the same blocks without the
+ * final pooling, giving {@code (N, P, d)} tokens whose mean is the pooled feature vector ({@code cnn}: the
+ * 7x7 (8x8) cells of the last feature map; {@code vit}: the patch tokens).
  */
 public final class Backbones {
 
@@ -29,7 +41,7 @@ public final class Backbones {
 
     /** Names of the backbones. */
     public static java.util.List<String> names() {
-        return java.util.List.of("cnn", "resnet", "mlp");
+        return java.util.List.of("cnn", "resnet", "vit", "mlp");
     }
 
     /** The backbone called {@code name}. */
@@ -37,6 +49,7 @@ public final class Backbones {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "cnn" -> smallCnn();
             case "resnet" -> resnet();
+            case "vit" -> vit();
             case "mlp" -> mlp();
             default -> throw new IllegalArgumentException("unknown backbone '" + name + "' (" + String.join(", ", names()) + ")");
         };
@@ -61,6 +74,51 @@ public final class Backbones {
         // up to its global pooling, so 32x32 inputs work too (stack.md). The channel count is inferred.
         return ai.djl.basicmodelzoo.cv.classification.ResNetV1.builder().setImageShape(new Shape(1, 28, 28)).setNumLayers(20)
                 .setOutSize(128).build();
+    }
+
+    static final int VIT_PATCH = 4;
+    static final int VIT_DIM = 64;
+    static final int VIT_LAYERS = 4;
+
+    static Block vit() {
+        SequentialBlock b = new SequentialBlock()
+                .add(Conv2d.builder().setKernelShape(new Shape(VIT_PATCH, VIT_PATCH)).optStride(new Shape(VIT_PATCH, VIT_PATCH))
+                        .setFilters(VIT_DIM).build())
+                .add(new LambdaBlock(Backbones::mapToTokens, "tokens"))
+                .add(new PositionEmbedding());
+        for (int i = 0; i < VIT_LAYERS; i++) {
+            b.add(new TransformerEncoderBlock(VIT_DIM, 4, 2 * VIT_DIM, 0.1f, Activation::gelu));
+        }
+        return b.add(LayerNorm.builder().axis(2).build()).add(new LambdaBlock(Backbones::meanOfTokens, "mean"));
+    }
+
+    /** A feature map {@code (N, d, H, W)} as tokens {@code (N, H*W, d)}. */
+    static NDList mapToTokens(NDList in) {
+        NDArray x = in.singletonOrThrow();
+        Shape s = x.getShape();
+        return new NDList(x.reshape(s.get(0), s.get(1), s.get(2) * s.get(3)).transpose(0, 2, 1));
+    }
+
+    static NDList meanOfTokens(NDList in) {
+        return new NDList(in.singletonOrThrow().mean(new int[] {1}));
+    }
+
+    /**
+     * The patch tokens {@code (N, P, d)} of a backbone made by {@link #create}: a block sharing its
+     * children (and so its parameters) without the final pooling.
+     */
+    public static Block tokens(String name, Block backbone) {
+        String kind = name.toLowerCase(Locale.ROOT);
+        if (!kind.equals("cnn") && !kind.equals("vit")) {
+            throw new IllegalArgumentException("backbone '" + name + "' gives no patch tokens (cnn and vit do)");
+        }
+        SequentialBlock t = new SequentialBlock();
+        java.util.List<Block> children = backbone.getChildren().values();
+        children.subList(0, children.size() - 1).forEach(t::add);
+        if (kind.equals("cnn")) {
+            t.add(new LambdaBlock(Backbones::mapToTokens, "tokens"));
+        }
+        return t;
     }
 
     static Block mlp() {

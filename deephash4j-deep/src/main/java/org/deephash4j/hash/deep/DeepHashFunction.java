@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.nio.FloatBuffer;
@@ -70,7 +71,9 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
         /** Linear without bias, then BatchNorm without scale and shift: every bit centred over the batch (NSH's balance fix). */
         BN_NO_AFFINE("bn-no-affine"),
         /** Linear with bias only: nothing holds the bits balanced. */
-        LINEAR("linear");
+        LINEAR("linear"),
+        /** WCH's head: LayerNorm (eps 1e-6), linear to 1024, ReLU, linear with bias to the bits. */
+        MLP_LN("mlp-ln");
 
         private final String id;
 
@@ -90,18 +93,20 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
                     return h;
                 }
             }
-            throw new IllegalArgumentException("unknown hash layer '" + id + "' (bn, bn-no-affine, linear)");
+            throw new IllegalArgumentException("unknown hash layer '" + id + "' (bn, bn-no-affine, linear, mlp-ln)");
         }
     }
 
     /** The network: backbone, linear hash layer, then the layer's normalisation (if any). */
     static SequentialBlock network(String backbone, int bits, HashLayer layer) {
-        SequentialBlock net = new SequentialBlock().add(Backbones.create(backbone))
-                .add(Linear.builder().setUnits(bits).optBias(layer == HashLayer.LINEAR).build());
+        SequentialBlock net = new SequentialBlock().add(Backbones.create(backbone));
         return switch (layer) {
-            case BN -> net.add(BatchNorm.builder().build());
-            case BN_NO_AFFINE -> net.add(BatchNorm.builder().optCenter(false).optScale(false).build());
-            case LINEAR -> net;
+            case BN -> net.add(Linear.builder().setUnits(bits).optBias(false).build()).add(BatchNorm.builder().build());
+            case BN_NO_AFFINE -> net.add(Linear.builder().setUnits(bits).optBias(false).build())
+                    .add(BatchNorm.builder().optCenter(false).optScale(false).build());
+            case LINEAR -> net.add(Linear.builder().setUnits(bits).build());
+            case MLP_LN -> net.add(LayerNorm.builder().axis(1).optEpsilon(1e-6f).build()).add(Linear.builder().setUnits(1024).build())
+                    .add(ai.djl.nn.Activation::relu).add(Linear.builder().setUnits(bits).build());
         };
     }
 

@@ -24,11 +24,12 @@ public final class DeepMethods {
      * Names of the deep methods, with NSH's ablations: {@code nsh-no-sort} (InfoNCE on the latents, codes
      * learn from the quantisation loss only), {@code nsh-m1} (one positive), {@code nsh-hard-sort},
      * {@code nsh-double-softmax}, {@code nsh-no-balance} (no hash-BN: expect collapse), and the baseline's
-     * {@code contrastive-st} (straight-through sign codes).
+     * {@code contrastive-st} (straight-through sign codes), and WCH's {@code wch-no-attention} and
+     * {@code wch-no-weights} (plain contrastive on WCH's network).
      */
     public static List<String> names() {
-        return List.of("orthohash", "nsh", "contrastive", "nsh-no-sort", "nsh-m1", "nsh-hard-sort", "nsh-double-softmax",
-                "nsh-no-balance", "contrastive-st");
+        return List.of("orthohash", "nsh", "contrastive", "wch", "nsh-no-sort", "nsh-m1", "nsh-hard-sort", "nsh-double-softmax",
+                "nsh-no-balance", "contrastive-st", "wch-no-attention", "wch-no-weights");
     }
 
     /** Whether {@code name} is a deep method. */
@@ -68,6 +69,8 @@ public final class DeepMethods {
                                 d.backboneLrScale(), d.weightDecay(), d.loss(), d.targets(), seed);
                         yield OrthoHash.train(c, train, labels, shape, listener, progress);
                     }
+                    case "wch", "wch-no-attention", "wch-no-weights" -> Wch.train(wch(method, bits, backbone, shape, epochs, seed), train,
+                            shape, listener, progress, null);
                     default -> method.startsWith("nsh") ? Nsh.train(nsh(method, bits, backbone, shape, epochs, seed), train, shape,
                             listener, progress, null)
                             : ContrastiveHashing.train(contrastive(method, bits, backbone, shape, epochs, seed), train, shape, listener,
@@ -93,6 +96,13 @@ public final class DeepMethods {
         };
         DeepHashFunction.HashLayer layer = variant.equals("nsh-no-balance") ? DeepHashFunction.HashLayer.LINEAR : d.hashLayer();
         return new Nsh.Config(bits, backbone, withEpochs(d.training(), epochs), layer, d.latentDim(), loss);
+    }
+
+    /** WCH's defaults, or one of its ablations, for {@code epochs} epochs. */
+    static Wch.Config wch(String variant, int bits, String backbone, ImageShape shape, int epochs, long seed) {
+        Wch.Config d = Wch.Config.defaults(bits, backbone, viewsFor(shape), seed);
+        return new Wch.Config(bits, backbone, withEpochs(d.training(), epochs), d.attentionTemperature(),
+                !variant.equals("wch-no-attention"), !variant.equals("wch-no-weights"), d.similarity(), d.loss());
     }
 
     /** The contrastive baseline's defaults, or its straight-through variant, for {@code epochs} epochs. */

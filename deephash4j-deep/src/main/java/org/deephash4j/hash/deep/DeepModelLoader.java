@@ -8,7 +8,7 @@ import org.deephash4j.hash.ModelContents;
 /** Rebuilds saved deep hash functions; registered as a {@link java.util.ServiceLoader} provider. */
 public final class DeepModelLoader implements HashModelLoader {
 
-    private static final Set<String> METHODS = Set.of("orthohash", "nsh", "contrastive");
+    private static final Set<String> METHODS = Set.of("orthohash", "nsh", "contrastive", "wch");
 
     @Override
     public boolean supports(String method) {

@@ -66,6 +66,11 @@ final class TrainingLoop {
         /** Augmented views made of every image (1 or 2). */
         int views();
 
+        /** The shapes the training block takes, given one view's batch shape: one view by default. */
+        default Shape[] inputShapes(Shape view) {
+            return new Shape[] {view};
+        }
+
         /** Labels as a row-major {@code items x classes} 0/1 matrix, or {@code null} for unsupervised methods. */
         byte[] labels();
 
@@ -129,7 +134,7 @@ final class TrainingLoop {
         boolean finished = false;
         Shape input = DeepHashFunction.inputShape(shape, batch);
         try (Trainer trainer = model.newTrainer(tc)) {
-            trainer.initialize(input);
+            trainer.initialize(task.inputShapes(input));
             task.prepare(manager);
             Run.Position at = run.resumeOrStart();
             if (hook != null) {
