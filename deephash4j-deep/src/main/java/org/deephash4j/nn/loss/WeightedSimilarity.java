@@ -42,18 +42,30 @@ public record WeightedSimilarity(float temperature, boolean stopGradient, boolea
         return stopGradient ? w.stopGradient() : w;
     }
 
-    /** {@code W~[n, m] = mean_i max_j cos(t1[n, i], t2[m, j])}, computed in blocks of anchors. */
+    /**
+     * {@code W~[n, m] = mean_i max_j cos(t1[n, i], t2[m, j])}, computed in blocks of anchors. The
+     * cosines are computed without gradient, only to find each best match; the best pairs' cosines are
+     * then recomputed with gradient. The value and the gradient are those of the max (whose gradient
+     * reaches only the chosen pair), at a third of the cost: backward never touches the full
+     * {@code N x N x P x P} tensor.
+     */
     public NDArray patchSimilarity(NDArray t1, NDArray t2) {
         long n = t1.getShape().get(0);
         long p = t1.getShape().get(1);
         long d = t1.getShape().get(2);
         NDArray u1 = Norms.unitRows(t1);
-        NDArray u2 = Norms.unitRows(t2).reshape(n * p, d).transpose(); // (d, N*P)
+        NDArray u2 = Norms.unitRows(t2).reshape(n * p, d); // row m * P + j
+        NDArray u2Detached = u2.stopGradient().transpose();
+        NDArray rowOfImage = u1.getManager().arange(0L, n * p, p).reshape(1, 1, n); // m * P
         NDList rows = new NDList();
         for (long a = 0; a < n; a += block) {
             long b = Math.min(n, a + block);
-            NDArray cos = u1.get(new NDIndex("{}:{}", a, b)).reshape((b - a) * p, d).matMul(u2); // (bn*P, N*P)
-            rows.add(cos.reshape(b - a, p, n, p).max(new int[] {3}).mean(new int[] {1})); // (bn, N)
+            NDArray anchors = u1.get(new NDIndex("{}:{}", a, b)); // (bn, P, d)
+            NDArray cos = anchors.stopGradient().reshape((b - a) * p, d).matMul(u2Detached); // (bn*P, N*P)
+            NDArray best = cos.reshape(b - a, p, n, p).argMax(3).add(rowOfImage); // (bn, P, N): row of the best match
+            NDArray matched = u2.get(new NDIndex("{}", best)); // (bn, P, N, d)
+            NDArray bestCos = matched.mul(anchors.expandDims(2)).sum(new int[] {3}); // (bn, P, N)
+            rows.add(bestCos.mean(new int[] {1}));
         }
         return rows.size() == 1 ? rows.singletonOrThrow() : NDArrays.concat(rows, 0);
     }

@@ -161,6 +161,40 @@ class WchOpsTest {
     }
 
     @Test
+    void bestMatchShortcutHasTheGradientOfTheMax() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(8);
+            NDArray t1 = m.randomNormal(new Shape(5, 6, 3));
+            NDArray t2 = m.randomNormal(new Shape(5, 6, 3));
+            NDArray weights = m.randomNormal(new Shape(5, 5));
+            float[][] grads = new float[2][];
+            float[][] gradsB = new float[2][];
+            for (int way = 0; way < 2; way++) {
+                NDArray a = t1.duplicate();
+                NDArray b = t2.duplicate();
+                a.setRequiresGradient(true);
+                b.setRequiresGradient(true);
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray sim;
+                    if (way == 0) {
+                        sim = new WeightedSimilarity(0.2f, false, false, 2).patchSimilarity(a, b);
+                    } else {
+                        // the definition: every patch pair's cosine, max over j, mean over i
+                        NDArray u1 = Norms.unitRows(a).reshape(30, 3);
+                        NDArray u2 = Norms.unitRows(b).reshape(30, 3);
+                        sim = u1.matMul(u2.transpose()).reshape(5, 6, 5, 6).max(new int[] {3}).mean(new int[] {1});
+                    }
+                    gc.backward(sim.mul(weights).sum());
+                    grads[way] = a.getGradient().toFloatArray();
+                    gradsB[way] = b.getGradient().toFloatArray();
+                }
+            }
+            assertArrayEquals(grads[1], grads[0], 1e-5f, "gradient with respect to view 1");
+            assertArrayEquals(gradsB[1], gradsB[0], 1e-5f, "gradient with respect to view 2");
+        }
+    }
+
+    @Test
     void stopGradientAndRowNormalisationOptions() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray t1 = m.randomNormal(new Shape(4, 3, 2));
