@@ -61,6 +61,16 @@ public final class ScaledAdam extends ai.djl.training.optimizer.Optimizer {
      */
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
+        try {
+            apply(parameterId, weight, grad);
+        } finally {
+            // the trainer hands over a new handle on the gradient at every step, attached to the model's
+            // manager; closing it here keeps that manager from growing over a run (the gradient stays)
+            grad.close();
+        }
+    }
+
+    private void apply(String parameterId, NDArray weight, NDArray grad) {
         int t = steps.merge(parameterId, 1, Integer::sum);
         float lr = learningRate * scaleById.getOrDefault(parameterId, 1f);
         if (sgd) {

@@ -172,8 +172,7 @@ final class TrainingLoop {
                         NDArray labels = task.labels() == null ? null
                                 : sub.create(FloatBuffer.wrap(batches.y[slot]), new Shape(batch, task.classes()));
                         try (GradientCollector gc = trainer.newGradientCollector()) {
-                            // DJL keeps gradients after an update; without clearing they would accumulate over steps
-                            gc.zeroGradients();
+                            zeroGradients(task.trainingBlock(), sub.zeros(new Shape()));
                             NDArray loss = task.loss(trainer, views, labels);
                             float value = loss.getFloat();
                             if (!Float.isFinite(value)) {
@@ -229,6 +228,26 @@ final class TrainingLoop {
         java.lang.ref.Reference.reachabilityFence(model);
         java.lang.ref.Reference.reachabilityFence(manager);
         return trained;
+    }
+
+    /**
+     * Clears the gradients of the trained parameters before a step. DJL keeps gradients after an update,
+     * so without this they would accumulate over steps. Not {@code GradientCollector.zeroGradients()}:
+     * that walks every array of the engine and leaves a new handle on each gradient in the model's
+     * manager at every step (a leak that grows with the run), and subtracts a gradient from itself,
+     * which turns an infinite one into NaN; here each handle is closed and the gradient is overwritten
+     * with {@code zero}, a scalar of the step's scope (a number would become a new array in the model's
+     * manager at every call).
+     */
+    static void zeroGradients(Block block, NDArray zero) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            NDArray weight = p.getValue().getArray();
+            if (weight.hasGradient()) {
+                try (NDArray gradient = weight.getGradient()) {
+                    gradient.set(new ai.djl.ndarray.index.NDIndex("..."), zero);
+                }
+            }
+        }
     }
 
     private static void await(Future<?> f) {

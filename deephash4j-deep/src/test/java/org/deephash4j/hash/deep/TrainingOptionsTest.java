@@ -123,4 +123,18 @@ class TrainingOptionsTest {
                     "augmentation changes what is learnt");
         }
     }
+
+    @Test
+    void nativeHandlesDoNotGrowOverARun() {
+        int[] cls = new int[160];
+        FeatureMatrix x = OrthoHashTest.features(160, 12, cls);
+        MultiHotLabels y = MultiHotLabels.ofClasses(cls, 4);
+        java.util.List<Integer> handles = new java.util.ArrayList<>();
+        OrthoHash.train(ResumeTest.config(1), x, y, ResumeTest.SHAPE, (epoch, loss, current) -> handles.add(
+                current.block().getParameters().get(0).getValue().getArray().getManager().getManagedArrays().size()),
+                ProgressListener.NONE).close();
+        // 5 steps an epoch: a handle per gradient per step left behind would add dozens an epoch
+        assertEquals(3, handles.size());
+        assertEquals(handles.get(0), handles.get(2), "arrays in the model's manager after each epoch: " + handles);
+    }
 }
