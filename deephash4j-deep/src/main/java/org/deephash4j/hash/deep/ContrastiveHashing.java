@@ -56,8 +56,6 @@ public final class ContrastiveHashing {
             m.put("temperature", temperature);
             m.put("codes_in_training", straightThrough ? "sign, straight-through (tanh gradient)" : "tanh");
             m.put("quantisation_weight", quantisationWeight);
-            m.put("hash_layer", hashLayer.id());
-            m.put("views", 2);
             return m;
         }
     }

@@ -63,8 +63,6 @@ public final class Nsh {
             Map<String, Object> m = new LinkedHashMap<>(training.describe());
             m.putAll(loss.describe());
             m.put("latent_dim", latentDim);
-            m.put("hash_layer", hashLayer.id());
-            m.put("views", 2);
             return m;
         }
     }

@@ -29,7 +29,10 @@ abstract class TwoViewTask implements TrainingLoop.Task {
         this.backbone = backbone;
         this.shape = shape;
         this.network = DeepHashFunction.network(backbone, bits, layer);
-        this.describe = Map.copyOf(describe);
+        Map<String, Object> all = new LinkedHashMap<>(describe);
+        all.put("hash_layer", layer.id());
+        all.put("views", 2);
+        this.describe = java.util.Collections.unmodifiableMap(all);
     }
 
     /**

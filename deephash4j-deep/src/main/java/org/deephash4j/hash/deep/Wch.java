@@ -76,8 +76,6 @@ public final class Wch {
             m.put("weight_rows_normalised", similarity.normaliseRows());
             m.put("tau", loss.temperature());
             m.put("balance_weight", loss.balanceWeight());
-            m.put("hash_layer", DeepHashFunction.HashLayer.MLP_LN.id());
-            m.put("views", 2);
             return m;
         }
     }
