@@ -135,20 +135,18 @@ final class DeepFit {
                 BinaryCodes.COLLAPSED_IMBALANCE);
     }
 
+    /** The method's default settings, overridden by the options given. */
     private Training.Settings settings(String method, ImageShape shape) {
         FitCommand.DeepOptions o = cmd.deep;
-        boolean supervised = method.equals("orthohash");
-        Augmentation augmentation = o.augment != null ? Augmentation.named(o.augment)
-                : supervised ? Augmentation.none() : DeepMethods.viewsFor(shape);
-        Training.Schedule schedule = o.schedule != null ? Training.Schedule.parse(o.schedule)
-                : supervised ? Training.Schedule.STEP : Training.Schedule.CONSTANT;
-        if (!supervised && augmentation.isIdentity()) {
+        Training.Settings d = DeepMethods.defaultSettings(method, shape, cmd.seed);
+        Augmentation augmentation = o.augment != null ? Augmentation.named(o.augment) : d.augmentation();
+        if (!method.equals("orthohash") && augmentation.isIdentity()) {
             throw new IllegalArgumentException(method + " learns from two augmented views of each image; with --augment none both "
                     + "views are the same image and there is nothing to learn (choose digits or natural)");
         }
-        float weightDecay = o.weightDecay != null ? o.weightDecay : supervised ? 5e-4f : 0f;
-        return new Training.Settings(o.epochs, o.batchSize, o.lr, o.backboneLrScale, weightDecay, Training.Optimiser.parse(o.optimizer),
-                schedule, augmentation, cmd.seed);
+        return new Training.Settings(o.epochs, o.batchSize, o.lr, o.backboneLrScale, o.weightDecay != null ? o.weightDecay : d.weightDecay(),
+                Training.Optimiser.parse(o.optimizer), o.schedule != null ? Training.Schedule.parse(o.schedule) : d.schedule(),
+                augmentation, cmd.seed);
     }
 
     private Run orthoHash(Training.Settings s, String backbone, MultiHotLabels labels, FeatureMatrix train, ImageShape shape) {

@@ -80,6 +80,24 @@ public final class DeepMethods {
         };
     }
 
+    /**
+     * The default training settings of method {@code name} (a base name: orthohash, nsh, contrastive or
+     * wch) on images of {@code shape}: the values its {@code Config.defaults} uses.
+     */
+    public static Training.Settings defaultSettings(String name, ImageShape shape, long seed) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "orthohash" -> {
+                OrthoHash.Config d = OrthoHash.Config.defaults(64, "cnn");
+                yield new Training.Settings(d.epochs(), d.batchSize(), d.learningRate(), d.backboneLrScale(), d.weightDecay(),
+                        d.optimiser(), d.schedule(), d.augmentation(), seed);
+            }
+            case "nsh" -> Nsh.Config.defaults(64, "cnn", viewsFor(shape), seed).training();
+            case "contrastive" -> ContrastiveHashing.Config.defaults(64, "cnn", viewsFor(shape), seed).training();
+            case "wch" -> Wch.Config.defaults(64, "cnn", viewsFor(shape), seed).training();
+            default -> throw new IllegalArgumentException("unknown deep method '" + name + "' (orthohash, nsh, contrastive, wch)");
+        };
+    }
+
     /** NSH's defaults, or one of its ablations, for {@code epochs} epochs. */
     static Nsh.Config nsh(String variant, int bits, String backbone, ImageShape shape, int epochs, long seed) {
         Nsh.Config d = Nsh.Config.defaults(bits, backbone, viewsFor(shape), seed);
