@@ -25,6 +25,7 @@ import org.deephash4j.hash.deep.OrthoHash;
 import org.deephash4j.hash.deep.TargetCodes;
 import org.deephash4j.hash.deep.Training;
 import org.deephash4j.hash.deep.Wch;
+import org.deephash4j.nn.TorchScriptBackbone;
 import org.deephash4j.nn.loss.NshLoss;
 import org.deephash4j.nn.loss.OrthoCosLoss;
 import org.deephash4j.nn.loss.WeightedContrastiveLoss;
@@ -66,7 +67,7 @@ final class DeepFit {
         ImageShape shape = in.shape();
         String backbone = o.backbone != null ? o.backbone : cmd.data.endsWith(".npy") ? "mlp" : "cnn";
         FeatureMatrix train = split == null ? in.features() : in.features().rows(split.train());
-        Training.Settings settings = settings(method, shape);
+        Training.Settings settings = settings(method, shape, backbone);
         Run run = switch (method) {
             case "orthohash" -> orthoHash(settings, backbone, in.labels().subset(split.train()), train, shape);
             case "nsh" -> nsh(settings, backbone, train, shape);
@@ -135,8 +136,11 @@ final class DeepFit {
                 BinaryCodes.COLLAPSED_IMBALANCE);
     }
 
+    /** A pre-trained backbone's (TorchScript) learning rate relative to the heads', unless given. */
+    static final float PRE_TRAINED_BACKBONE_LR_SCALE = 0.1f;
+
     /** The method's default settings, overridden by the options given. */
-    private Training.Settings settings(String method, ImageShape shape) {
+    private Training.Settings settings(String method, ImageShape shape, String backbone) {
         FitCommand.DeepOptions o = cmd.deep;
         Training.Settings d = DeepMethods.defaultSettings(method, shape, cmd.seed);
         Augmentation augmentation = o.augment != null ? Augmentation.named(o.augment) : d.augmentation();
@@ -144,7 +148,9 @@ final class DeepFit {
             throw new IllegalArgumentException(method + " learns from two augmented views of each image; with --augment none both "
                     + "views are the same image and there is nothing to learn (choose digits or natural)");
         }
-        return new Training.Settings(o.epochs, o.batchSize, o.lr, o.backboneLrScale, o.weightDecay != null ? o.weightDecay : d.weightDecay(),
+        float backboneScale = o.backboneLrScale != null ? o.backboneLrScale
+                : TorchScriptBackbone.isTorchScript(backbone) ? PRE_TRAINED_BACKBONE_LR_SCALE : d.backboneLrScale();
+        return new Training.Settings(o.epochs, o.batchSize, o.lr, backboneScale, o.weightDecay != null ? o.weightDecay : d.weightDecay(),
                 Training.Optimiser.parse(o.optimizer), o.schedule != null ? Training.Schedule.parse(o.schedule) : d.schedule(),
                 augmentation, cmd.seed);
     }
@@ -183,7 +189,9 @@ final class DeepFit {
 
     private Run wch(Training.Settings s, String backbone, FeatureMatrix train, ImageShape shape) {
         FitCommand.UnsupervisedOptions u = cmd.unsupervised;
-        Wch.Config c = new Wch.Config(cmd.bits, backbone, s, u.attentionTemperature, !u.noAttention, !u.noWeights,
+        DeepHashFunction.HashLayer head = balance() == DeepHashFunction.HashLayer.LINEAR ? DeepHashFunction.HashLayer.MLP_LN
+                : DeepHashFunction.HashLayer.MLP_LN_BN;
+        Wch.Config c = new Wch.Config(cmd.bits, backbone, s, head, u.attentionTemperature, !u.noAttention, !u.noWeights,
                 new WeightedSimilarity(u.weightTemperature, u.detachWeights, u.normaliseWeights, WeightedSimilarity.defaults().block()),
                 new WeightedContrastiveLoss(u.tauNce, u.quantisationWeight));
         return (listener, checkpoints) -> Wch.train(c, train, shape, listener, new ConsoleProgress(), checkpoints);

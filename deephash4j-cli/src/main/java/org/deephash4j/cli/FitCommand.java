@@ -58,7 +58,9 @@ final class FitCommand implements Callable<Integer> {
 
     /** Options of every deep method; an option left out takes the method's default. */
     static final class DeepOptions {
-        @Option(names = "--backbone", paramLabel = "NAME", description = "cnn (images, default), resnet (ResNet-20) or mlp (feature vectors).")
+        @Option(names = "--backbone", paramLabel = "NAME", description = "cnn (images, default), resnet (ResNet-20), vit (small vision "
+                + "transformer), mlp (feature vectors), or torchscript:FILE (your TorchScript module: pixels in [0, 1] as N x C x H x W "
+                + "in, N x D features or N x D x H x W maps out; fine-tuned).")
         String backbone;
 
         @Option(names = "--augment", paramLabel = "none|digits|natural",
@@ -82,8 +84,9 @@ final class FitCommand implements Callable<Integer> {
         @Option(names = "--lr", defaultValue = "0.001", description = "Learning rate (default: ${DEFAULT-VALUE}).")
         float lr = 1e-3f;
 
-        @Option(names = "--backbone-lr-scale", defaultValue = "1", description = "Backbone learning-rate factor (default: ${DEFAULT-VALUE}; 0.1 for a pre-trained backbone).")
-        float backboneLrScale = 1f;
+        @Option(names = "--backbone-lr-scale", paramLabel = "S", description = "Backbone learning-rate factor; 0 freezes it (default: 1; 0.1 for "
+                + "a torchscript: backbone).")
+        Float backboneLrScale;
 
         @Option(names = "--weight-decay", paramLabel = "WD", description = "L2 weight decay (default: 0.0005 for orthohash, 0 for nsh and contrastive).")
         Float weightDecay;
@@ -121,7 +124,7 @@ final class FitCommand implements Callable<Integer> {
     /** Options of NSH, the contrastive baseline and WCH (methods.md §2, §3, §7). */
     static final class UnsupervisedOptions {
         @Option(names = "--balance", defaultValue = "bn", paramLabel = "bn|none",
-                description = "nsh, contrastive: bit balance by BatchNorm without affine parameters before tanh, or none (default: ${DEFAULT-VALUE}).")
+                description = "nsh, contrastive, wch: bit balance by BatchNorm without affine parameters before tanh, or none (default: ${DEFAULT-VALUE}).")
         String balance = "bn";
 
         @Option(names = "--positives", defaultValue = "2", paramLabel = "M", description = "nsh: ranks counted as positives in SortedNCE (default: ${DEFAULT-VALUE}).")

@@ -21,10 +21,12 @@ import org.deephash4j.io.MalformedFileException;
  * Saves and loads hash functions ({@code .dhm} model files). Layout, little-endian:
  *
  * <pre>
- * "DH4JMODL" | version u32 (1) | header length u32 | header JSON (method, bits, input_dimension, config,
- * array names and lengths) | the arrays' float64 values in header order | CRC32C u32 of everything after
- * the magic | end marker "DHME"
+ * "DH4JMODL" | version u32 (2) | header length u32 | header JSON (method, bits, input_dimension, config,
+ * array names and lengths, section names and lengths) | the arrays' float64 values in header order |
+ * the sections' bytes in header order | CRC32C u32 of everything after the magic | end marker "DHME"
  * </pre>
+ *
+ * Version 1 files (no sections) are still read.
  *
  * Written atomically; a truncated, corrupted or foreign file, or an unknown method, is refused with a
  * message naming the file.
@@ -35,7 +37,7 @@ public final class HashModels {
     public static final String EXTENSION = ".dhm";
     static final byte[] MAGIC = "DH4JMODL".getBytes(StandardCharsets.US_ASCII);
     static final byte[] END = "DHME".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     private HashModels() {
     }
@@ -59,13 +61,27 @@ public final class HashModels {
             values += e.getValue().length;
         }
         header.put("arrays", arrays);
+        List<Map<String, Object>> sections = new ArrayList<>();
+        long bytes = 0;
+        for (var e : c.sections().entrySet()) {
+            sections.add(Map.of("name", e.getKey(), "length", e.getValue().length));
+            bytes += e.getValue().length;
+        }
+        header.put("sections", sections);
         byte[] json = new ObjectMapper().writeValueAsBytes(header);
-        ByteBuffer body = ByteBuffer.allocate(8 + json.length + 8 * values).order(ByteOrder.LITTLE_ENDIAN);
+        long size = 8L + json.length + 8L * values + bytes;
+        if (size > Integer.MAX_VALUE - 64) {
+            throw new IOException("model of " + size + " bytes is too large for the .dhm format (2 GB)");
+        }
+        ByteBuffer body = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
         body.putInt(VERSION).putInt(json.length).put(json);
         for (double[] a : c.arrays().values()) {
             for (double v : a) {
                 body.putDouble(v);
             }
+        }
+        for (byte[] s : c.sections().values()) {
+            body.put(s);
         }
         CRC32C crc = new CRC32C();
         crc.update(body.array(), 0, body.position());
@@ -86,8 +102,9 @@ public final class HashModels {
         ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
         b.position(MAGIC.length);
         int version = b.getInt();
-        if (version != VERSION) {
-            throw new MalformedFileException(file, "model file version " + version + " is not supported (this build reads " + VERSION + ")");
+        if (version != 1 && version != VERSION) {
+            throw new MalformedFileException(file, "model file version " + version + " is not supported (this build reads 1 and "
+                    + VERSION + ")");
         }
         int headerLength = b.getInt();
         if (headerLength < 0 || MAGIC.length + 8L + headerLength + 8 > all.length) {
@@ -108,9 +125,15 @@ public final class HashModels {
             List<Map<String, Object>> arrays = (List<Map<String, Object>>) header.get("arrays");
             long values = 0;
             for (Map<String, Object> a : arrays) {
-                values += ((Number) a.get("length")).longValue();
+                values += nonNegative(file, a);
             }
-            long expected = MAGIC.length + 8L + headerLength + 8 * values + 8;
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> sections = version == 1 ? List.of() : (List<Map<String, Object>>) header.get("sections");
+            long bytes = 0;
+            for (Map<String, Object> s : sections) {
+                bytes += nonNegative(file, s);
+            }
+            long expected = MAGIC.length + 8L + headerLength + 8 * values + bytes + 8;
             if (all.length != expected) {
                 throw new MalformedFileException(file, (all.length < expected ? "truncated" : "unexpected trailing bytes")
                         + ": expected " + expected + " bytes, file has " + all.length);
@@ -130,13 +153,27 @@ public final class HashModels {
                 }
                 data.put((String) a.get("name"), v);
             }
+            Map<String, byte[]> sectionData = new LinkedHashMap<>();
+            for (Map<String, Object> s : sections) {
+                byte[] v = new byte[((Number) s.get("length")).intValue()];
+                b.get(v);
+                sectionData.put((String) s.get("name"), v);
+            }
             @SuppressWarnings("unchecked")
             Map<String, Object> config = (Map<String, Object>) header.get("config");
             return new ModelContents((String) header.get("method"), ((Number) header.get("bits")).intValue(),
-                    ((Number) header.get("input_dimension")).intValue(), config, data);
+                    ((Number) header.get("input_dimension")).intValue(), config, data, sectionData);
         } catch (ClassCastException | NullPointerException e) {
             throw new MalformedFileException(file, "corrupted header: " + e.getMessage(), e);
         }
+    }
+
+    private static long nonNegative(Path file, Map<String, Object> entry) throws MalformedFileException {
+        long length = ((Number) entry.get("length")).longValue();
+        if (length < 0) {
+            throw new MalformedFileException(file, "corrupted header: negative length of '" + entry.get("name") + "'");
+        }
+        return length;
     }
 
     /** Loads the hash function saved in {@code file}. */

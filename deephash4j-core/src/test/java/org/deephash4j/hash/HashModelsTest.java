@@ -1,5 +1,7 @@
 package org.deephash4j.hash;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,7 +66,46 @@ class HashModelsTest {
     @Test
     void futureVersionIsRefused() throws IOException {
         byte[] b = bytes.clone();
-        b[8] = 2;
-        assertTrue(refused(b).getMessage().contains("version 2"));
+        b[8] = 3;
+        assertTrue(refused(b).getMessage().contains("version 3"));
+    }
+
+    @Test
+    void byteSectionsRoundTripAndAreChecked() throws IOException {
+        byte[] module = new byte[1000];
+        for (int i = 0; i < module.length; i++) {
+            module[i] = (byte) (i * 31);
+        }
+        ModelContents c = new ModelContents("demo", 8, 4, Map.of("k", "v"), Map.of("w", new double[] {1, 2.5}),
+                Map.of("module", module, "empty", new byte[0]));
+        Path f = dir.resolve("s.dhm");
+        HashModels.write(f, c);
+        ModelContents back = HashModels.read(f);
+        assertEquals(c, back);
+        assertArrayEquals(module, back.section("module"));
+        assertThrows(IllegalArgumentException.class, () -> back.section("other"));
+        byte[] b = Files.readAllBytes(f);
+        b[b.length - 500] ^= 4;
+        Files.write(f, b);
+        assertTrue(assertThrows(MalformedFileException.class, () -> HashModels.read(f)).getMessage().contains("checksum"));
+    }
+
+    @Test
+    void versionOneFilesAreStillRead() throws IOException {
+        ModelContents c = new ModelContents("demo", 8, 2, Map.of(), Map.of("w", new double[] {3, -1}));
+        byte[] json = "{\"method\":\"demo\",\"bits\":8,\"input_dimension\":2,\"config\":{},\"arrays\":[{\"name\":\"w\",\"length\":2}]}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer body = java.nio.ByteBuffer.allocate(8 + json.length + 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        body.putInt(1).putInt(json.length).put(json).putDouble(3).putDouble(-1);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(body.array());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(HashModels.MAGIC);
+        out.write(body.array());
+        out.write(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue()).array());
+        out.write(HashModels.END);
+        Path f = dir.resolve("v1.dhm");
+        Files.write(f, out.toByteArray());
+        assertEquals(c, HashModels.read(f));
     }
 }

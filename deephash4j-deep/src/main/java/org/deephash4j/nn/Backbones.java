@@ -28,7 +28,8 @@ import java.util.Locale;
  *       dimensions, a learned position embedding, 4 transformer encoder layers (4 heads, MLP 128,
  *       dropout 0.1), LayerNorm, then the mean over the patch tokens: 64 features (49 tokens for
  *       28x28 images, 64 for 32x32);</li>
- *   <li>{@code mlp}: flatten, 2 x [linear 512 - BN - ReLU]: 512 features; for feature vectors.</li>
+ *   <li>{@code mlp}: flatten, 2 x [linear 512 - BN - ReLU]: 512 features; for feature vectors;</li>
+ *   <li>{@code torchscript:PATH}: the user's TorchScript module ({@link TorchScriptBackbone}), fine-tuned.</li>
  * </ul>
  * Methods that need patch features (WCH) take {@link #tokens} of a backbone: the same blocks without the
  * final pooling, giving {@code (N, P, d)} tokens whose mean is the pooled feature vector ({@code cnn}: the
@@ -46,12 +47,16 @@ public final class Backbones {
 
     /** The backbone called {@code name}. */
     public static Block create(String name) {
+        if (TorchScriptBackbone.isTorchScript(name)) {
+            return TorchScriptBackbone.fromSpec(name);
+        }
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "cnn" -> smallCnn();
             case "resnet" -> resnet();
             case "vit" -> vit();
             case "mlp" -> mlp();
-            default -> throw new IllegalArgumentException("unknown backbone '" + name + "' (" + String.join(", ", names()) + ")");
+            default -> throw new IllegalArgumentException("unknown backbone '" + name + "' (" + String.join(", ", names())
+                    + ", torchscript:PATH)");
         };
     }
 
@@ -108,9 +113,12 @@ public final class Backbones {
      * children (and so its parameters) without the final pooling.
      */
     public static Block tokens(String name, Block backbone) {
+        if (backbone instanceof TorchScriptBackbone ts) {
+            return ts.tokens();
+        }
         String kind = name.toLowerCase(Locale.ROOT);
         if (!kind.equals("cnn") && !kind.equals("vit")) {
-            throw new IllegalArgumentException("backbone '" + name + "' gives no patch tokens (cnn and vit do)");
+            throw new IllegalArgumentException("backbone '" + name + "' gives no patch tokens (cnn, vit and TorchScript feature maps do)");
         }
         SequentialBlock t = new SequentialBlock();
         java.util.List<Block> children = backbone.getChildren().values();

@@ -25,6 +25,8 @@ import org.deephash4j.io.MalformedFileException;
  *   <tr><td>{@code custom:query=Q,train=T,seed=S[,query-from=test|all]}</td><td>Q per class</td>
  *       <td>T per class from the database</td><td>all non-queries</td></tr>
  *   <tr><td>a folder path</td><td colspan="3">index lists ({@link SplitFiles})</td></tr>
+ *   <tr><td>{@code val:BASE}</td><td>1,000 of BASE's training items</td><td>BASE's other training items</td>
+ *       <td>BASE's database without those queries ({@link ValidationProtocol}: for tuning, never sees BASE's queries)</td></tr>
  * </table>
  * Named protocols use seed 0.
  */
@@ -61,6 +63,9 @@ public final class Protocols {
             default -> {
             }
         }
+        if (key.startsWith("val:")) {
+            return new ValidationProtocol(parse(s.substring("val:".length())), ValidationProtocol.DEFAULT_QUERIES, DEFAULT_SEED);
+        }
         if (key.startsWith("custom:")) {
             return custom(s, s.substring("custom:".length()));
         }
@@ -69,7 +74,7 @@ public final class Protocols {
             return SplitFiles.read(dir);
         }
         throw new IllegalArgumentException("unknown protocol '" + spec + "': use one of " + String.join(", ", NAMED)
-                + ", custom:query=Q,train=T,seed=S[,query-from=test|all], or a folder with index lists");
+                + ", custom:query=Q,train=T,seed=S[,query-from=test|all], a folder with index lists, or val:PROTOCOL");
     }
 
     private static Protocol custom(String spec, String params) {

@@ -153,4 +153,30 @@ class ProtocolsTest {
         IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> overlap.split(tenClasses(100), 50));
         assertTrue(x.getMessage().contains("both a query and in the database"), x.getMessage());
     }
+
+    @Test
+    void validationSplitHoldsOutTrainingItemsAndNeverTouchesTheQueries() throws IOException {
+        MultiHotLabels labels = tenClasses(3000);
+        Protocol base = new PerClassProtocol("b", null, 10, true, 150, 3);
+        Split outer = base.split(labels, 2100);
+        Protocol val = new ValidationProtocol(base, 1000, 0);
+        Split s = val.split(labels, 2100);
+        assertEquals(1000, s.query().length);
+        assertEquals(500, s.train().length);
+        assertEquals(outer.database().length - 1000, s.database().length);
+        java.util.Set<Integer> outerTrain = new java.util.HashSet<>();
+        Arrays.stream(outer.train()).forEach(outerTrain::add);
+        assertTrue(Arrays.stream(s.query()).allMatch(outerTrain::contains), "validation queries are training items");
+        java.util.Set<Integer> all = new java.util.HashSet<>();
+        for (int[] list : new int[][] {s.query(), s.train(), s.database()}) {
+            Arrays.stream(list).forEach(all::add);
+        }
+        assertTrue(Arrays.stream(outer.query()).noneMatch(all::contains), "the base queries appear nowhere");
+        java.util.Set<Integer> q = new java.util.HashSet<>();
+        Arrays.stream(s.query()).forEach(q::add);
+        assertTrue(Arrays.stream(s.train()).noneMatch(q::contains), "held-out items do not train");
+        assertEquals(s, val.split(labels, 2100), "seeded: the same split every time");
+        assertEquals("val:mnist", Protocols.parse("val:mnist").name());
+        assertThrows(IllegalArgumentException.class, () -> new ValidationProtocol(base, 1500, 0).split(labels, 2100));
+    }
 }

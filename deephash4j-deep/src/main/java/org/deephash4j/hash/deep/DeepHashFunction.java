@@ -23,6 +23,7 @@ import org.deephash4j.hash.HashFunction;
 import org.deephash4j.hash.ModelContents;
 import org.deephash4j.nn.Backbones;
 import org.deephash4j.nn.DeepEngine;
+import org.deephash4j.nn.TorchScriptBackbone;
 import org.deephash4j.nn.Weights;
 
 /**
@@ -73,7 +74,9 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
         /** Linear with bias only: nothing holds the bits balanced. */
         LINEAR("linear"),
         /** WCH's head: LayerNorm (eps 1e-6), linear to 1024, ReLU, linear with bias to the bits. */
-        MLP_LN("mlp-ln");
+        MLP_LN("mlp-ln"),
+        /** WCH's head with the balance fix: LayerNorm, linear 1024, ReLU, linear without bias, BatchNorm without scale and shift. */
+        MLP_LN_BN("mlp-ln-bn");
 
         private final String id;
 
@@ -93,13 +96,18 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
                     return h;
                 }
             }
-            throw new IllegalArgumentException("unknown hash layer '" + id + "' (bn, bn-no-affine, linear, mlp-ln)");
+            throw new IllegalArgumentException("unknown hash layer '" + id + "' (bn, bn-no-affine, linear, mlp-ln, mlp-ln-bn)");
         }
     }
 
     /** The network: backbone, linear hash layer, then the layer's normalisation (if any). */
     static SequentialBlock network(String backbone, int bits, HashLayer layer) {
-        SequentialBlock net = new SequentialBlock().add(Backbones.create(backbone));
+        return network(Backbones.create(backbone), bits, layer);
+    }
+
+    /** The network on a given backbone block. */
+    static SequentialBlock network(Block backbone, int bits, HashLayer layer) {
+        SequentialBlock net = new SequentialBlock().add(backbone);
         return switch (layer) {
             case BN -> net.add(Linear.builder().setUnits(bits).optBias(false).build()).add(BatchNorm.builder().build());
             case BN_NO_AFFINE -> net.add(Linear.builder().setUnits(bits).optBias(false).build())
@@ -107,6 +115,9 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
             case LINEAR -> net.add(Linear.builder().setUnits(bits).build());
             case MLP_LN -> net.add(LayerNorm.builder().axis(1).optEpsilon(1e-6f).build()).add(Linear.builder().setUnits(1024).build())
                     .add(ai.djl.nn.Activation::relu).add(Linear.builder().setUnits(bits).build());
+            case MLP_LN_BN -> net.add(LayerNorm.builder().axis(1).optEpsilon(1e-6f).build()).add(Linear.builder().setUnits(1024).build())
+                    .add(ai.djl.nn.Activation::relu).add(Linear.builder().setUnits(bits).optBias(false).build())
+                    .add(BatchNorm.builder().optCenter(false).optScale(false).build());
         };
     }
 
@@ -172,10 +183,19 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
         c.put("backbone", backbone);
         c.put("input_shape", java.util.List.of(shape.channels(), shape.height(), shape.width()));
         Map<String, double[]> arrays = new LinkedHashMap<>();
-        for (Pair<String, Parameter> p : network.getParameters()) {
-            arrays.put(p.getKey(), ModelContents.widen(p.getValue().getArray().toFloatArray()));
+        Map<String, byte[]> sections = new LinkedHashMap<>();
+        java.util.Set<String> inModule = new java.util.HashSet<>();
+        if (network.getChildren().get(0).getValue() instanceof TorchScriptBackbone ts) {
+            // the module keeps its own weights and buffers
+            sections.put(TorchScriptBackbone.SECTION, ts.moduleBytes());
+            ts.getParameters().forEach(p -> inModule.add(p.getValue().getId()));
         }
-        return new ModelContents(method, bits, shape.pixels(), c, arrays);
+        for (Pair<String, Parameter> p : network.getParameters()) {
+            if (!inModule.contains(p.getValue().getId())) {
+                arrays.put(p.getKey(), ModelContents.widen(p.getValue().getArray().toFloatArray()));
+            }
+        }
+        return new ModelContents(method, bits, shape.pixels(), c, arrays, sections);
     }
 
     /** Rebuilds a function from saved contents. */
@@ -191,9 +211,18 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
         Object layerName = c.config().getOrDefault("hash_layer", HashLayer.BN.id());
         HashLayer layer = HashLayer.parse(String.valueOf(layerName));
         NDManager manager = NDManager.newBaseManager();
-        SequentialBlock net = network(backbone, c.bits(), layer);
+        boolean torchScript = TorchScriptBackbone.isTorchScript(backbone);
+        SequentialBlock net = network(torchScript ? TorchScriptBackbone.fromBytes(c.section(TorchScriptBackbone.SECTION),
+                c.method() + " model's backbone") : Backbones.create(backbone), c.bits(), layer);
         net.initialize(manager, DataType.FLOAT32, inputShape(shape, 1));
+        java.util.Set<String> inModule = new java.util.HashSet<>();
+        if (torchScript) {
+            net.getChildren().get(0).getValue().getParameters().forEach(p -> inModule.add(p.getValue().getId()));
+        }
         for (Pair<String, Parameter> p : net.getParameters()) {
+            if (inModule.contains(p.getValue().getId())) {
+                continue;
+            }
             NDArray a = p.getValue().getArray();
             Weights.copyInto(a, c.floatArray(p.getKey(), (int) a.size()));
         }

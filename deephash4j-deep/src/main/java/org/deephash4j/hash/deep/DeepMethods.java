@@ -119,7 +119,7 @@ public final class DeepMethods {
     /** WCH's defaults, or one of its ablations, for {@code epochs} epochs. */
     static Wch.Config wch(String variant, int bits, String backbone, ImageShape shape, int epochs, long seed) {
         Wch.Config d = Wch.Config.defaults(bits, backbone, viewsFor(shape), seed);
-        return new Wch.Config(bits, backbone, withEpochs(d.training(), epochs), d.attentionTemperature(),
+        return new Wch.Config(bits, backbone, withEpochs(d.training(), epochs), d.hashLayer(), d.attentionTemperature(),
                 !variant.equals("wch-no-attention"), !variant.equals("wch-no-weights"), d.similarity(), d.loss());
     }
 

@@ -40,16 +40,22 @@ public final class Wch {
     /**
      * WCH's settings.
      *
+     * @param hashLayer the head: {@code MLP_LN} (official) or {@code MLP_LN_BN} (with the balance fix of
+     *     methods trained from scratch: BatchNorm without affine parameters before tanh)
      * @param attentionTemperature T of the mutual attention (1)
      * @param mutualAttention use the mutual attention (off: an ablation, each view pools its own tokens)
      * @param weighted soft targets from the weighted similarity (off: an ablation, one-hot targets, i.e.
      *     plain contrastive learning between the two views' codes)
      */
-    public record Config(int bits, String backbone, Training.Settings training, float attentionTemperature, boolean mutualAttention,
-            boolean weighted, WeightedSimilarity similarity, WeightedContrastiveLoss loss) {
+    public record Config(int bits, String backbone, Training.Settings training, DeepHashFunction.HashLayer hashLayer,
+            float attentionTemperature, boolean mutualAttention, boolean weighted, WeightedSimilarity similarity,
+            WeightedContrastiveLoss loss) {
 
         public Config {
             BinaryCodes.checkBits(bits);
+            if (hashLayer != DeepHashFunction.HashLayer.MLP_LN && hashLayer != DeepHashFunction.HashLayer.MLP_LN_BN) {
+                throw new IllegalArgumentException("wch's head is mlp-ln or mlp-ln-bn, got " + hashLayer.id());
+            }
             if (!(attentionTemperature > 0)) {
                 throw new IllegalArgumentException("attention temperature must be > 0, got " + attentionTemperature);
             }
@@ -63,7 +69,7 @@ public final class Wch {
         public static Config defaults(int bits, String backbone, Augmentation augmentation, long seed) {
             Training.Settings t = new Training.Settings(30, 64, 1e-3f, 1f, 0f, Training.Optimiser.ADAM, Training.Schedule.CONSTANT,
                     augmentation, seed);
-            return new Config(bits, backbone, t, 1f, true, true, WeightedSimilarity.defaults(), WeightedContrastiveLoss.defaults());
+            return new Config(bits, backbone, t, DeepHashFunction.HashLayer.MLP_LN_BN, 1f, true, true, WeightedSimilarity.defaults(), WeightedContrastiveLoss.defaults());
         }
 
         /** Everything, for the saved model's configuration. */
@@ -91,7 +97,7 @@ public final class Wch {
         private final TwoViews training;
 
         Task(Config c, ImageShape shape) {
-            super("wch", c.bits(), c.backbone(), DeepHashFunction.HashLayer.MLP_LN, shape, c.describe());
+            super("wch", c.bits(), c.backbone(), c.hashLayer(), shape, c.describe());
             this.config = c;
             this.training = new TwoViews(Backbones.tokens(c.backbone(), network.getChildren().get(0).getValue()), hashHead(), c);
             initialiseAsPyTorch(training);
