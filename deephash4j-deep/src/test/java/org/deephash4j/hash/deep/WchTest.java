@@ -44,7 +44,7 @@ class WchTest {
             assertTrue(Double.isFinite(losses[0]) && losses[0] != 0, "loss " + losses[0]);
             BinaryCodes codes = f.encode(x, null);
             assertEquals("wch", f.method());
-            assertEquals("mlp-ln", f.contents().config().get("hash_layer"));
+            assertEquals("mlp-ln-bn", f.contents().config().get("hash_layer"));
             java.nio.file.Path file = dir.resolve(backbone + ".dhm");
             HashModels.save(file, f, java.util.Map.of("data", "synthetic"));
             HashFunction loaded = HashModels.load(file);
