@@ -191,7 +191,8 @@ final class DeepFit {
         FitCommand.UnsupervisedOptions u = cmd.unsupervised;
         DeepHashFunction.HashLayer head = balance() == DeepHashFunction.HashLayer.LINEAR ? DeepHashFunction.HashLayer.MLP_LN
                 : DeepHashFunction.HashLayer.MLP_LN_BN;
-        Wch.Config c = new Wch.Config(cmd.bits, backbone, s, head, u.attentionTemperature, !u.noAttention, !u.noWeights,
+        Wch.Config c = new Wch.Config(cmd.bits, backbone, s, head, u.attentionTemperature,
+                u.noAttention ? Wch.Attention.NONE : Wch.Attention.parse(u.attention), !u.noWeights, u.attendedEncoding,
                 new WeightedSimilarity(u.weightTemperature, u.detachWeights, u.normaliseWeights, WeightedSimilarity.defaults().block()),
                 new WeightedContrastiveLoss(u.tauNce, u.quantisationWeight));
         return (listener, checkpoints) -> Wch.train(c, train, shape, listener, new ConsoleProgress(), checkpoints);

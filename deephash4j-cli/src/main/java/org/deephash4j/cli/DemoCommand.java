@@ -47,8 +47,20 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = {"-p", "--protocol"}, paramLabel = "PROTOCOL",
             description = "Protocol (default: each data set's own, e.g. mnist: 1,000 queries / 5,000 train / 69,000 database); "
-                + "'ref' or '2': each data set's -ref or -2 variant.")
+                + "'ref' or '2': each data set's -ref or -2 variant; 'val:' before any of these: a validation split cut from "
+                + "its training items, for tuning.")
     String protocol;
+
+    /** The protocol spec for data set {@code name}: its own, or its {@code ref} / {@code 2} variant, optionally under {@code val:}. */
+    static String protocolFor(String name, String protocol) {
+        if (protocol == null) {
+            return name;
+        }
+        if (protocol.startsWith("val:")) {
+            return "val:" + protocolFor(name, protocol.substring(4));
+        }
+        return protocol.equals("ref") || protocol.equals("2") ? name + "-" + protocol : protocol;
+    }
 
     @Option(names = {"-m", "--methods"}, split = ",", defaultValue = "lsh,pcah,itq,sh,orthohash,nsh", paramLabel = "METHOD",
             description = "Hash methods: lsh, pcah, itq, sh (classic), orthohash (deep, supervised), nsh, contrastive, wch (deep, "
@@ -91,8 +103,7 @@ final class DemoCommand implements Callable<Integer> {
             say("loading data set '" + spec + "' (fetched into the cache on first use)");
             BenchmarkImages images = repo.load(spec, new ConsoleProgress());
             String name = images.images().name();
-            Protocol p = Protocols.parse(protocol == null ? name : protocol.equals("ref") || protocol.equals("2") ? name + "-" + protocol
-                    : protocol);
+            Protocol p = Protocols.parse(protocolFor(name, protocol));
             Split split = p.split(images.images().labels(), images.trainSize());
             say(String.format(Locale.ROOT, "protocol %s: %d queries, %d training, %d database items", p.name(),
                     split.query().length, split.train().length, split.database().length));

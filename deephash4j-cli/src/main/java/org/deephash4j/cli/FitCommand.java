@@ -171,6 +171,15 @@ final class FitCommand implements Callable<Integer> {
         @Option(names = "--weight-temperature", defaultValue = "0.2", paramLabel = "T", description = "wch: weighted-similarity softmax temperature (default: ${DEFAULT-VALUE}).")
         float weightTemperature = 0.2f;
 
+        @Option(names = "--attention", defaultValue = "parameter-free", paramLabel = "parameter-free|learned",
+                description = "wch: the mutual attention: the official parameter-free one, or learned Q/K/V projections with a residual and "
+                    + "LayerNorm (default: ${DEFAULT-VALUE}).")
+        String attention = "parameter-free";
+
+        @Option(names = "--attended-encoding", description = "wch: at encoding time the image's tokens attend to themselves before "
+                + "pooling, like the training views' (the official code pools the raw tokens).")
+        boolean attendedEncoding;
+
         @Option(names = "--detach-weights", description = "wch: stop-gradient on the weights (the official code lets gradients through).")
         boolean detachWeights;
 

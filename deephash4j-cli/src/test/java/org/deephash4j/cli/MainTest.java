@@ -54,6 +54,14 @@ class MainTest {
     }
 
     @Test
+    void demoProtocolVariantsResolvePerDataSet() {
+        assertEquals("fashion-mnist-ref", DemoCommand.protocolFor("fashion-mnist", "ref"));
+        assertEquals("val:mnist-ref", DemoCommand.protocolFor("mnist", "val:ref"));
+        assertEquals("val:mnist", DemoCommand.protocolFor("mnist", "val:mnist"));
+        assertEquals("mnist", DemoCommand.protocolFor("mnist", null));
+    }
+
+    @Test
     void unknownOptionIsAUsageError() {
         assertEquals(2, Main.execute("demo", "--colour", "red"));
         assertTrue(stderr().contains("Unknown option") && stderr().contains("'--colour'"), stderr());

@@ -212,8 +212,9 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
         HashLayer layer = HashLayer.parse(String.valueOf(layerName));
         NDManager manager = NDManager.newBaseManager();
         boolean torchScript = TorchScriptBackbone.isTorchScript(backbone);
-        SequentialBlock net = network(torchScript ? TorchScriptBackbone.fromBytes(c.section(TorchScriptBackbone.SECTION),
-                c.method() + " model's backbone") : Backbones.create(backbone), c.bits(), layer);
+        Block backboneBlock = torchScript ? TorchScriptBackbone.fromBytes(c.section(TorchScriptBackbone.SECTION),
+                c.method() + " model's backbone") : Backbones.create(backbone);
+        SequentialBlock net = network(Wch.encodingBackbone(c.config(), backbone, backboneBlock), c.bits(), layer);
         net.initialize(manager, DataType.FLOAT32, inputShape(shape, 1));
         java.util.Set<String> inModule = new java.util.HashSet<>();
         if (torchScript) {

@@ -120,7 +120,8 @@ public final class DeepMethods {
     static Wch.Config wch(String variant, int bits, String backbone, ImageShape shape, int epochs, long seed) {
         Wch.Config d = Wch.Config.defaults(bits, backbone, viewsFor(shape), seed);
         return new Wch.Config(bits, backbone, withEpochs(d.training(), epochs), d.hashLayer(), d.attentionTemperature(),
-                !variant.equals("wch-no-attention"), !variant.equals("wch-no-weights"), d.similarity(), d.loss());
+                variant.equals("wch-no-attention") ? Wch.Attention.NONE : d.attention(), !variant.equals("wch-no-weights"),
+                d.attendedEncoding(), d.similarity(), d.loss());
     }
 
     /** The contrastive baseline's defaults, or its straight-through variant, for {@code epochs} epochs. */

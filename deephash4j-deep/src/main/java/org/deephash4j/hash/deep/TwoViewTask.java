@@ -8,6 +8,7 @@ import ai.djl.training.initializer.XavierInitializer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.deephash4j.data.ImageShape;
+import org.deephash4j.nn.Backbones;
 
 /**
  * The part of the training loop the unsupervised methods share: two augmented views of every image,
@@ -24,11 +25,17 @@ abstract class TwoViewTask implements TrainingLoop.Task {
 
     TwoViewTask(String name, int bits, String backbone, DeepHashFunction.HashLayer layer, ImageShape shape,
             Map<String, Object> describe) {
+        this(name, bits, backbone, Backbones.create(backbone), layer, shape, describe);
+    }
+
+    /** As above, on a given backbone block (e.g. one wrapped for a different encoding-time pooling). */
+    TwoViewTask(String name, int bits, String backbone, Block backboneBlock, DeepHashFunction.HashLayer layer, ImageShape shape,
+            Map<String, Object> describe) {
         this.name = name;
         this.bits = bits;
         this.backbone = backbone;
         this.shape = shape;
-        this.network = DeepHashFunction.network(backbone, bits, layer);
+        this.network = DeepHashFunction.network(backboneBlock, bits, layer);
         Map<String, Object> all = new LinkedHashMap<>(describe);
         all.put("hash_layer", layer.id());
         all.put("views", 2);

@@ -16,7 +16,9 @@ import org.deephash4j.codes.BinaryCodes;
 import org.deephash4j.data.FeatureMatrix;
 import org.deephash4j.data.ImageShape;
 import org.deephash4j.data.augment.Augmentation;
+import org.deephash4j.nn.AttendedPooling;
 import org.deephash4j.nn.Backbones;
+import org.deephash4j.nn.LearnedMutualAttention;
 import org.deephash4j.nn.MutualAttention;
 import org.deephash4j.nn.loss.Quantisation;
 import org.deephash4j.nn.loss.WeightedContrastiveLoss;
@@ -42,14 +44,17 @@ public final class Wch {
      *
      * @param hashLayer the head: {@code MLP_LN} (official) or {@code MLP_LN_BN} (with the balance fix of
      *     methods trained from scratch: BatchNorm without affine parameters before tanh)
-     * @param attentionTemperature T of the mutual attention (1)
-     * @param mutualAttention use the mutual attention (off: an ablation, each view pools its own tokens)
+     * @param attentionTemperature T of the parameter-free mutual attention (1)
+     * @param attention the mutual attention: parameter-free (official), learned projections, or none (an
+     *     ablation: each view pools its own tokens)
      * @param weighted soft targets from the weighted similarity (off: an ablation, one-hot targets, i.e.
      *     plain contrastive learning between the two views' codes)
+     * @param attendedEncoding at encoding time, let the image's tokens attend to themselves before
+     *     pooling ({@link AttendedPooling}); off: pool the raw tokens, as the official code
      */
     public record Config(int bits, String backbone, Training.Settings training, DeepHashFunction.HashLayer hashLayer,
-            float attentionTemperature, boolean mutualAttention, boolean weighted, WeightedSimilarity similarity,
-            WeightedContrastiveLoss loss) {
+            float attentionTemperature, Attention attention, boolean weighted, boolean attendedEncoding,
+            WeightedSimilarity similarity, WeightedContrastiveLoss loss) {
 
         public Config {
             BinaryCodes.checkBits(bits);
@@ -58,6 +63,9 @@ public final class Wch {
             }
             if (!(attentionTemperature > 0)) {
                 throw new IllegalArgumentException("attention temperature must be > 0, got " + attentionTemperature);
+            }
+            if (attendedEncoding && attention != Attention.PARAMETER_FREE) {
+                throw new IllegalArgumentException("attended encoding uses the parameter-free attention; it needs --attention parameter-free");
             }
         }
 
@@ -69,13 +77,19 @@ public final class Wch {
         public static Config defaults(int bits, String backbone, Augmentation augmentation, long seed) {
             Training.Settings t = new Training.Settings(30, 64, 1e-3f, 1f, 0f, Training.Optimiser.ADAM, Training.Schedule.CONSTANT,
                     augmentation, seed);
-            return new Config(bits, backbone, t, DeepHashFunction.HashLayer.MLP_LN_BN, 1f, true, true, WeightedSimilarity.defaults(), WeightedContrastiveLoss.defaults());
+            return new Config(bits, backbone, t, DeepHashFunction.HashLayer.MLP_LN_BN, 1f, Attention.PARAMETER_FREE, true, false, WeightedSimilarity.defaults(), WeightedContrastiveLoss.defaults());
         }
 
         /** Everything, for the saved model's configuration. */
         public Map<String, Object> describe() {
             Map<String, Object> m = new LinkedHashMap<>(training.describe());
-            m.put("mutual_attention", mutualAttention ? "parameter-free, T " + attentionTemperature : "none (ablation)");
+            m.put("mutual_attention", switch (attention) {
+                case PARAMETER_FREE -> "parameter-free, T " + attentionTemperature;
+                case LEARNED -> "learned Q/K/V projections, residual, LayerNorm";
+                case NONE -> "none (ablation)";
+            });
+            m.put(ENCODE_POOLING, attendedEncoding ? SELF_ATTENTION : "mean of raw tokens");
+            m.put(ATTENTION_TEMPERATURE, attentionTemperature);
             m.put("targets", weighted ? "weighted similarity" : "one-hot (ablation: plain contrastive)");
             m.put("weight_temperature", similarity.temperature());
             m.put("weights_detached", similarity.stopGradient());
@@ -92,14 +106,60 @@ public final class Wch {
         return TrainingLoop.run(new Task(c, shape), c.training(), x, shape, listener, progress, checkpoints);
     }
 
+    /** WCH's mutual attention between the two views' tokens. */
+    public enum Attention {
+        /** The official code's: cosine similarities, softmax at T, no parameters ({@link MutualAttention}). */
+        PARAMETER_FREE,
+        /** Learned query / key / value projections with a residual and LayerNorm ({@link LearnedMutualAttention}; U10). */
+        LEARNED,
+        /** None: the ablation. */
+        NONE;
+
+        /** Parses {@code parameter-free}, {@code learned} or {@code none}. */
+        public static Attention parse(String s) {
+            return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+                case "parameter-free" -> PARAMETER_FREE;
+                case "learned" -> LEARNED;
+                case "none" -> NONE;
+                default -> throw new IllegalArgumentException("attention must be parameter-free, learned or none, got '" + s + "'");
+            };
+        }
+    }
+
+    /** Config key of the encoding-time pooling, and its value when tokens attend to themselves first. */
+    static final String ENCODE_POOLING = "encode_pooling";
+    static final String SELF_ATTENTION = "self-attention";
+    static final String ATTENTION_TEMPERATURE = "attention_temperature";
+
+    /** The dimension of the tokens {@code tokens} gives for images of {@code shape}. */
+    private static int tokenDim(Block tokens, ImageShape shape) {
+        return (int) tokens.getOutputShapes(new Shape[] {DeepHashFunction.inputShape(shape, 1)})[0].get(2);
+    }
+
+    /** The backbone the saved model encodes with: pooled raw tokens, or self-attended tokens. */
+    private static Block encodingBackbone(Config c) {
+        Block b = Backbones.create(c.backbone());
+        return c.attendedEncoding() ? new AttendedPooling(c.backbone(), b, c.attentionTemperature()) : b;
+    }
+
+    /** The encoding backbone a saved WCH model with this configuration needs around {@code backbone}. */
+    static Block encodingBackbone(java.util.Map<String, Object> config, String name, Block backbone) {
+        if (!SELF_ATTENTION.equals(config.get(ENCODE_POOLING))) {
+            return backbone;
+        }
+        return new AttendedPooling(name, backbone, ((Number) config.get(ATTENTION_TEMPERATURE)).floatValue());
+    }
+
     private static final class Task extends TwoViewTask {
         private final Config config;
         private final TwoViews training;
 
         Task(Config c, ImageShape shape) {
-            super("wch", c.bits(), c.backbone(), c.hashLayer(), shape, c.describe());
+            super("wch", c.bits(), c.backbone(), encodingBackbone(c), c.hashLayer(), shape, c.describe());
             this.config = c;
-            this.training = new TwoViews(Backbones.tokens(c.backbone(), network.getChildren().get(0).getValue()), hashHead(), c);
+            Block encoder = network.getChildren().get(0).getValue();
+            Block tokens = encoder instanceof AttendedPooling a ? a.tokens() : Backbones.tokens(c.backbone(), encoder);
+            this.training = new TwoViews(tokens, hashHead(), c, tokenDim(tokens, shape));
             initialiseAsPyTorch(training);
         }
 
@@ -131,12 +191,14 @@ public final class Wch {
     private static final class TwoViews extends AbstractBlock {
         private final Block tokens;
         private final Block head;
+        private final Block attention;
         private final Config config;
 
-        TwoViews(Block tokens, Block head, Config config) {
+        TwoViews(Block tokens, Block head, Config config, int tokenDim) {
             super((byte) 1);
             this.tokens = addChildBlock("tokens", tokens);
             this.head = addChildBlock("head", head);
+            this.attention = config.attention() == Attention.LEARNED ? addChildBlock("attention", new LearnedMutualAttention(tokenDim)) : null;
             this.config = config;
         }
 
@@ -144,8 +206,11 @@ public final class Wch {
         protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
             NDArray t1 = tokens.forward(store, new NDList(inputs.get(0)), training).singletonOrThrow();
             NDArray t2 = tokens.forward(store, new NDList(inputs.get(1)), training).singletonOrThrow();
-            NDList attended = config.mutualAttention() ? MutualAttention.apply(t1, t2, config.attentionTemperature())
-                    : new NDList(t1, t2);
+            NDList attended = switch (config.attention()) {
+                case PARAMETER_FREE -> MutualAttention.apply(t1, t2, config.attentionTemperature());
+                case LEARNED -> attention.forward(store, new NDList(t1, t2), training);
+                case NONE -> new NDList(t1, t2);
+            };
             NDArray u1 = head.forward(store, new NDList(attended.get(0).mean(new int[] {1})), training).singletonOrThrow();
             NDArray u2 = head.forward(store, new NDList(attended.get(1).mean(new int[] {1})), training).singletonOrThrow();
             return new NDList(u1, u2, attended.get(0), attended.get(1));
@@ -155,6 +220,9 @@ public final class Wch {
         protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
             tokens.initialize(manager, dataType, inputShapes[0]);
             Shape t = tokens.getOutputShapes(new Shape[] {inputShapes[0]})[0];
+            if (attention != null) {
+                attention.initialize(manager, dataType, t, t);
+            }
             head.initialize(manager, dataType, new Shape(t.get(0), t.get(2)));
         }
 

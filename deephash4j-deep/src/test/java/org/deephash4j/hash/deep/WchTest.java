@@ -35,16 +35,22 @@ class WchTest {
     java.nio.file.Path dir;
 
     void trainsSavesAndReloadsBitExactly(String backbone) {
+        trainsSavesAndReloadsBitExactly(backbone, Wch.Attention.PARAMETER_FREE, false);
+    }
+
+    void trainsSavesAndReloadsBitExactly(String backbone, Wch.Attention attention, boolean attendedEncoding) {
         FeatureMatrix x = images(64);
         Wch.Config d = Wch.Config.defaults(16, backbone, Augmentation.digits(), 3);
         Wch.Config c = new Wch.Config(16, backbone, new Training.Settings(1, 32, 1e-3f, 1f, 0f, Training.Optimiser.ADAM,
-                Training.Schedule.CONSTANT, Augmentation.digits(), 3), d.hashLayer(), d.attentionTemperature(), true, true, d.similarity(), d.loss());
+                Training.Schedule.CONSTANT, Augmentation.digits(), 3), d.hashLayer(), d.attentionTemperature(), attention, true, attendedEncoding,
+                d.similarity(), d.loss());
         double[] losses = new double[1];
         try (DeepHashFunction f = Wch.train(c, x, SHAPE, (epoch, loss, current) -> losses[0] = loss, ProgressListener.NONE, null)) {
             assertTrue(Double.isFinite(losses[0]) && losses[0] != 0, "loss " + losses[0]);
             BinaryCodes codes = f.encode(x, null);
             assertEquals("wch", f.method());
             assertEquals("mlp-ln-bn", f.contents().config().get("hash_layer"));
+            assertEquals(attendedEncoding ? "self-attention" : "mean of raw tokens", f.contents().config().get("encode_pooling"));
             java.nio.file.Path file = dir.resolve(backbone + ".dhm");
             HashModels.save(file, f, java.util.Map.of("data", "synthetic"));
             HashFunction loaded = HashModels.load(file);
@@ -58,6 +64,16 @@ class WchTest {
     @Test
     void trainsOnTheCnnPatchGrid() {
         trainsSavesAndReloadsBitExactly("cnn");
+    }
+
+    @Test
+    void encodesWithSelfAttendedTokensWhenAsked() {
+        trainsSavesAndReloadsBitExactly("cnn", Wch.Attention.PARAMETER_FREE, true);
+    }
+
+    @Test
+    void trainsWithLearnedAttentionWhoseWeightsStayOutOfTheEncoder() {
+        trainsSavesAndReloadsBitExactly("cnn", Wch.Attention.LEARNED, false);
     }
 
     @Test
