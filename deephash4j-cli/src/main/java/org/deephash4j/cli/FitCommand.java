@@ -168,8 +168,9 @@ final class FitCommand implements Callable<Integer> {
         @Option(names = "--attention-temperature", defaultValue = "1", paramLabel = "T", description = "wch: mutual attention temperature (default: ${DEFAULT-VALUE}).")
         float attentionTemperature = 1f;
 
-        @Option(names = "--weight-temperature", defaultValue = "0.2", paramLabel = "T", description = "wch: weighted-similarity softmax temperature (default: ${DEFAULT-VALUE}).")
-        float weightTemperature = 0.2f;
+        @Option(names = "--weight-temperature", defaultValue = "0.05", paramLabel = "T", description = "wch: weighted-similarity softmax "
+                + "temperature T_w (default: ${DEFAULT-VALUE}, tuned for training from scratch; the official code's is 0.2).")
+        float weightTemperature = 0.05f;
 
         @Option(names = "--attention", defaultValue = "parameter-free", paramLabel = "parameter-free|learned",
                 description = "wch: the mutual attention: the official parameter-free one, or learned Q/K/V projections with a residual and "

@@ -88,14 +88,20 @@ class TorchScriptBackboneTest {
         return new OrthoHash.Config(16, backbone, 10, 32, 1e-2f, backboneScale, 0f, OrthoCosLoss.defaults(), d.targets(), 3);
     }
 
+    /** A copy of the fixture module that a test may delete. */
+    private Path fixtureCopy() throws IOException {
+        Path copy = dir.resolve("tiny.pt");
+        Files.copy(FIXTURE.resolve("tiny_cnn.pt"), copy);
+        return copy;
+    }
+
     static float[] moduleWeights(DeepHashFunction f) {
         return f.block().getChildren().get(0).getValue().getParameters().get(0).getValue().getArray().toFloatArray();
     }
 
     @Test
     void fineTunesAndTheSavedModelCarriesTheModule() throws IOException {
-        Path copy = dir.resolve("tiny.pt");
-        Files.copy(FIXTURE.resolve("tiny_cnn.pt"), copy);
+        Path copy = fixtureCopy();
         int[] cls = new int[128];
         FeatureMatrix x = quadrants(128, cls);
         float[] initial = moduleWeights(fromScratch(copy));
@@ -131,8 +137,7 @@ class TorchScriptBackboneTest {
 
     @Test
     void aZeroLearningRateScaleFreezesTheModule() throws IOException {
-        Path copy = dir.resolve("tiny.pt");
-        Files.copy(FIXTURE.resolve("tiny_cnn.pt"), copy);
+        Path copy = fixtureCopy();
         int[] cls = new int[64];
         FeatureMatrix x = quadrants(64, cls);
         float[] initial = moduleWeights(fromScratch(copy));
@@ -144,8 +149,7 @@ class TorchScriptBackboneTest {
 
     @Test
     void aResumedRunEndsWithTheSameWeights() throws IOException {
-        Path copy = dir.resolve("tiny.pt");
-        Files.copy(FIXTURE.resolve("tiny_cnn.pt"), copy);
+        Path copy = fixtureCopy();
         int[] cls = new int[64];
         FeatureMatrix x = quadrants(64, cls);
         MultiHotLabels y = MultiHotLabels.ofClasses(cls, 4);
