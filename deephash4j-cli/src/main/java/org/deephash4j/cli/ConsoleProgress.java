@@ -23,6 +23,7 @@ final class ConsoleProgress implements ProgressListener {
     private volatile long total;
     private volatile long startNanos;
     private volatile long lastLogNanos;
+    private volatile String status;
 
     @Override
     public synchronized void start(String newTask, long newTotal) {
@@ -30,6 +31,7 @@ final class ConsoleProgress implements ProgressListener {
         task = newTask;
         total = newTotal;
         done.set(0);
+        status = null;
         startNanos = lastLogNanos = System.nanoTime();
         if (interactive) {
             bar = new ProgressBarBuilder().setTaskName(newTask).setInitialMax(newTotal).setStyle(ProgressBarStyle.ASCII)
@@ -47,9 +49,9 @@ final class ConsoleProgress implements ProgressListener {
             synchronized (this) {
                 if (System.nanoTime() - lastLogNanos > LOG_INTERVAL_MS * 1_000_000) {
                     lastLogNanos = System.nanoTime();
-                    System.err.println(total > 0
+                    System.err.println((total > 0
                             ? String.format(Locale.ROOT, "  %s: %d/%d (%.0f%%)", task, now, total, 100.0 * now / total)
-                            : String.format(Locale.ROOT, "  %s: %d", task, now));
+                            : String.format(Locale.ROOT, "  %s: %d", task, now)) + statusSuffix());
                 }
             }
         }
@@ -61,8 +63,22 @@ final class ConsoleProgress implements ProgressListener {
             bar.close();
             bar = null;
         } else if (task != null) {
-            System.err.printf(Locale.ROOT, "  %s: done in %.1f s%n", task, (System.nanoTime() - startNanos) / 1e9);
+            System.err.printf(Locale.ROOT, "  %s: done in %.1f s%s%n", task, (System.nanoTime() - startNanos) / 1e9, statusSuffix());
         }
         task = null;
+    }
+
+    @Override
+    public void status(String text) {
+        status = text;
+        ProgressBar b = bar;
+        if (b != null) {
+            b.setExtraMessage(" " + text);
+        }
+    }
+
+    private String statusSuffix() {
+        String s = status;
+        return s == null ? "" : ", " + s;
     }
 }

@@ -29,4 +29,8 @@ public interface ProgressListener {
 
     /** The current task is over. */
     void finish();
+
+    /** A short status of the current task to show beside its progress, e.g. a training run's loss and throughput. */
+    default void status(String text) {
+    }
 }

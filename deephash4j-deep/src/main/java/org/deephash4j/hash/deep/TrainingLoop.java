@@ -155,6 +155,7 @@ final class TrainingLoop {
                     lossSum = 0;
                 }
                 progress.start("epoch " + epoch + "/" + s.epochs(), steps - first);
+                long epochStart = System.nanoTime();
                 final int ep = epoch;
                 Future<?> pending = prefetch.submit(() -> batches.fill(ep, first, perm, 0));
                 for (int step = first; step < steps; step++) {
@@ -185,6 +186,8 @@ final class TrainingLoop {
                         trainer.step();
                     }
                     progress.advance(1);
+                    progress.status(String.format(java.util.Locale.ROOT, "loss %.4f, %.0f images/s", lossSum / (step + 1),
+                            (double) batch * (step + 1 - first) * 1e9 / (System.nanoTime() - epochStart)));
                     stepsThisRun++;
                     boolean stop = stopRequested.get() || (checkpoints != null && checkpoints.stopAfterSteps() > 0
                             && stepsThisRun >= checkpoints.stopAfterSteps());
