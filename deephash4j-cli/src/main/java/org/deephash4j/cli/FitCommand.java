@@ -47,7 +47,7 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Model file to write (.dhm).")
     Path output;
 
-    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nDeep methods (orthohash, nsh, contrastive):%n")
+    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nDeep methods (orthohash, nsh, contrastive, wch):%n")
     DeepOptions deep = new DeepOptions();
 
     @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nOrthoHash:%n")
@@ -63,9 +63,10 @@ final class FitCommand implements Callable<Integer> {
                 + "in, N x D features or N x D x H x W maps out; fine-tuned).")
         String backbone;
 
-        @Option(names = "--augment", paramLabel = "none|digits|natural",
-                description = "Training-view augmentation: digits = resized crop + rotation 10; natural = crop, flip, jitter, grey, blur "
-                    + "(default: none for orthohash; digits for one-channel images, natural otherwise, for nsh and contrastive).")
+        @Option(names = "--augment", paramLabel = "none|digits|natural|mocov2",
+                description = "Training-view augmentation: digits = resized crop + rotation 10; natural = crop, flip, jitter, grey, blur; "
+                    + "mocov2 = SDC's two different views (default: none for orthohash; digits for one-channel images; for colour images "
+                    + "mocov2 for nsh and contrastive, natural for wch).")
         String augment;
 
         @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "adam|sgd", description = "Optimiser (default: ${DEFAULT-VALUE}).")

@@ -13,10 +13,45 @@ public final class Augmentation {
 
     private final List<Transform> transforms;
     private final String description;
+    private final List<Augmentation> views;
 
     private Augmentation(List<Transform> transforms, String description) {
+        this(transforms, description, List.of());
+    }
+
+    private Augmentation(List<Transform> transforms, String description, List<Augmentation> views) {
         this.transforms = List.copyOf(transforms);
         this.description = description;
+        this.views = List.copyOf(views);
+    }
+
+    /**
+     * A different pipeline for each of two views (e.g. {@link #mocov2}); used alone (one-view methods), it
+     * applies the first.
+     */
+    public static Augmentation perView(String description, Augmentation first, Augmentation second) {
+        return new Augmentation(first.transforms, description, List.of(first, second));
+    }
+
+    /** The pipeline of view {@code view} (0-based): this one, unless it is {@link #perView}. */
+    public Augmentation view(int view) {
+        return views.isEmpty() ? this : views.get(view % views.size());
+    }
+
+    /**
+     * SDC's {@code mocov2} two-view pipeline for NSH (methods.md §2.6, U7's default), at the images' own
+     * size and without ImageNet normalisation (the backbones take [0, 1] pixels). View 1: resized crop
+     * (0.2-1), flip, colour jitter (0.4, 0.4, 0.4, hue 0.1) with p 0.8, grayscale with p 0.2, Gaussian blur
+     * (σ 0.1-2) always. View 2: resized crop (0.2-1), flip, colour jitter (0.4, 0.4, 0.4, hue 0.4) always,
+     * grayscale with p 0.2, no blur.
+     */
+    public static Augmentation mocov2() {
+        Augmentation first = of("view 1", new RandomResizedCrop(0.2, 1.0, 3.0 / 4, 4.0 / 3, 0), new HorizontalFlip(0.5),
+                new ColorJitter(0.4, 0.4, 0.4, 0.1, 0.8), new RandomGrayscale(0.2), new GaussianBlur(0.1, 2.0, 1.0));
+        Augmentation second = of("view 2", new RandomResizedCrop(0.2, 1.0, 3.0 / 4, 4.0 / 3, 0), new HorizontalFlip(0.5),
+                new ColorJitter(0.4, 0.4, 0.4, 0.4, 1.0), new RandomGrayscale(0.2));
+        return perView("mocov2 (SDC): view 1 crop 0.2-1 + flip + jitter hue 0.1 (p 0.8) + grey (p 0.2) + blur; "
+                + "view 2 crop 0.2-1 + flip + jitter hue 0.4 + grey (p 0.2)", first, second);
     }
 
     /** No transform at all. */
@@ -48,13 +83,14 @@ public final class Augmentation {
                 new ColorJitter(0.4, 0.4, 0.4, 0.8), new RandomGrayscale(0.2), new GaussianBlur(0.1, 2.0, 0.5));
     }
 
-    /** The pipeline named {@code name}: none, digits, natural. */
+    /** The pipeline named {@code name}: none, digits, natural, mocov2. */
     public static Augmentation named(String name) {
         return switch (name.toLowerCase(java.util.Locale.ROOT)) {
             case "none" -> none();
             case "digits" -> digits();
             case "natural" -> naturalImages();
-            default -> throw new IllegalArgumentException("unknown augmentation '" + name + "' (none, digits, natural)");
+            case "mocov2" -> mocov2();
+            default -> throw new IllegalArgumentException("unknown augmentation '" + name + "' (none, digits, natural, mocov2)");
         };
     }
 

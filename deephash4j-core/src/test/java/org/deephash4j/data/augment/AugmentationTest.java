@@ -126,4 +126,36 @@ class AugmentationTest {
         thrice.apply(img, out, RGB, new SeededRandom(1));
         assertArrayEquals(run(new HorizontalFlip(1), img, RGB, 0), out);
     }
+
+    @Test
+    void hueShiftTurnsTheColourCircleAndLeavesGreyAlone() {
+        int plane = 3;
+        // red, grey, a mid orange (hue 30 degrees)
+        float[] rgb = {1f, 0.5f, 0.8f, 0f, 0.5f, 0.4f, 0f, 0.5f, 0f};
+        ColorJitter.shiftHue(rgb, plane, 1.0 / 3);
+        assertArrayEquals(new float[] {0f, 0.5f, 0f, 1f, 0.5f, 0.8f, 0f, 0.5f, 0.4f}, rgb, 1e-6f,
+                "a third of a turn: red becomes green, orange becomes a green of the same saturation, grey stays");
+        ColorJitter.shiftHue(rgb, plane, 2.0 / 3);
+        assertArrayEquals(new float[] {1f, 0.5f, 0.8f, 0f, 0.5f, 0.4f, 0f, 0.5f, 0f}, rgb, 1e-6f, "a full turn is the identity");
+        float[] img = image(RGB, 20);
+        assertArrayEquals(img, run(new ColorJitter(0, 0, 0, 0.5, 0), img, RGB, 21), "p 0 changes nothing");
+        assertFalse(java.util.Arrays.equals(img, run(new ColorJitter(0, 0, 0, 0.5, 1), img, RGB, 21)));
+        assertThrows(IllegalArgumentException.class, () -> new ColorJitter(0.4, 0.4, 0.4, 0.6, 1));
+    }
+
+    @Test
+    void mocov2GivesEachViewItsOwnPipeline() {
+        Augmentation a = Augmentation.named("mocov2");
+        assertTrue(a.description().startsWith("mocov2"));
+        assertFalse(a.view(0) == a.view(1));
+        assertTrue(a.view(0).description().equals("view 1") && a.view(1).description().equals("view 2"));
+        Augmentation digits = Augmentation.digits();
+        assertTrue(digits.view(1) == digits, "a plain pipeline serves every view");
+        float[] img = image(RGB, 30);
+        float[] v1 = new float[RGB.pixels()];
+        float[] v2 = new float[RGB.pixels()];
+        a.view(0).apply(img, v1, RGB, new SeededRandom(5));
+        a.view(1).apply(img, v2, RGB, new SeededRandom(5));
+        assertFalse(java.util.Arrays.equals(v1, v2), "same randomness, different pipelines");
+    }
 }

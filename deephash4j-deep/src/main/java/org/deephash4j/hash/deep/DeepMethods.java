@@ -37,9 +37,17 @@ public final class DeepMethods {
         return names().contains(name.toLowerCase(Locale.ROOT));
     }
 
-    /** The default augmentation of the unsupervised methods: digits for one channel, natural images otherwise. */
-    public static Augmentation viewsFor(ImageShape shape) {
-        return shape.channels() == 1 ? Augmentation.digits() : Augmentation.naturalImages();
+    /**
+     * The default augmentation of unsupervised method {@code method} (nsh, contrastive or wch): the NSH
+     * reference run's digits view for one-channel images; for colour images SDC's two-view {@code mocov2}
+     * pipeline for NSH and its contrastive baseline (methods.md U7), the single natural-image pipeline
+     * of the official WCH code for WCH.
+     */
+    public static Augmentation viewsFor(String method, ImageShape shape) {
+        if (shape.channels() == 1) {
+            return Augmentation.digits();
+        }
+        return method.toLowerCase(Locale.ROOT).startsWith("wch") ? Augmentation.naturalImages() : Augmentation.mocov2();
     }
 
     /** The method called {@code name} with its defaults, trained for {@code epochs} epochs on images of {@code shape}. */
@@ -91,16 +99,16 @@ public final class DeepMethods {
                 yield new Training.Settings(d.epochs(), d.batchSize(), d.learningRate(), d.backboneLrScale(), d.weightDecay(),
                         d.optimiser(), d.schedule(), d.augmentation(), seed);
             }
-            case "nsh" -> Nsh.Config.defaults(64, "cnn", viewsFor(shape), seed).training();
-            case "contrastive" -> ContrastiveHashing.Config.defaults(64, "cnn", viewsFor(shape), seed).training();
-            case "wch" -> Wch.Config.defaults(64, "cnn", viewsFor(shape), seed).training();
+            case "nsh" -> Nsh.Config.defaults(64, "cnn", viewsFor("nsh", shape), seed).training();
+            case "contrastive" -> ContrastiveHashing.Config.defaults(64, "cnn", viewsFor("contrastive", shape), seed).training();
+            case "wch" -> Wch.Config.defaults(64, "cnn", viewsFor("wch", shape), seed).training();
             default -> throw new IllegalArgumentException("unknown deep method '" + name + "' (orthohash, nsh, contrastive, wch)");
         };
     }
 
     /** NSH's defaults, or one of its ablations, for {@code epochs} epochs. */
     static Nsh.Config nsh(String variant, int bits, String backbone, ImageShape shape, int epochs, long seed) {
-        Nsh.Config d = Nsh.Config.defaults(bits, backbone, viewsFor(shape), seed);
+        Nsh.Config d = Nsh.Config.defaults(bits, backbone, viewsFor("nsh", shape), seed);
         NshLoss l = d.loss();
         NshLoss loss = switch (variant) {
             case "nsh-no-sort" -> new NshLoss(1, l.nceTemperature(), l.sortTemperature(), false, l.score(), false, false,
@@ -118,7 +126,7 @@ public final class DeepMethods {
 
     /** WCH's defaults, or one of its ablations, for {@code epochs} epochs. */
     static Wch.Config wch(String variant, int bits, String backbone, ImageShape shape, int epochs, long seed) {
-        Wch.Config d = Wch.Config.defaults(bits, backbone, viewsFor(shape), seed);
+        Wch.Config d = Wch.Config.defaults(bits, backbone, viewsFor("wch", shape), seed);
         return new Wch.Config(bits, backbone, withEpochs(d.training(), epochs), d.hashLayer(), d.attentionTemperature(),
                 variant.equals("wch-no-attention") ? Wch.Attention.NONE : d.attention(), !variant.equals("wch-no-weights"),
                 d.attendedEncoding(), d.similarity(), d.loss());
@@ -126,7 +134,7 @@ public final class DeepMethods {
 
     /** The contrastive baseline's defaults, or its straight-through variant, for {@code epochs} epochs. */
     static ContrastiveHashing.Config contrastive(String variant, int bits, String backbone, ImageShape shape, int epochs, long seed) {
-        ContrastiveHashing.Config d = ContrastiveHashing.Config.defaults(bits, backbone, viewsFor(shape), seed);
+        ContrastiveHashing.Config d = ContrastiveHashing.Config.defaults(bits, backbone, viewsFor("contrastive", shape), seed);
         return new ContrastiveHashing.Config(bits, backbone, withEpochs(d.training(), epochs), d.hashLayer(), d.temperature(),
                 variant.equals("contrastive-st"), d.quantisationWeight());
     }

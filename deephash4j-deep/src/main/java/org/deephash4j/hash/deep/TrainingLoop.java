@@ -312,7 +312,7 @@ final class TrainingLoop {
                         System.arraycopy(images, item * d, x[slot][v], b * d, d);
                     } else {
                         System.arraycopy(images, item * d, source, 0, d);
-                        a.apply(source, view, shape, Augmentation.randomFor(viewSeed(settings.seed(), v), epoch, position));
+                        a.view(v).apply(source, view, shape, Augmentation.randomFor(viewSeed(settings.seed(), v), epoch, position));
                         System.arraycopy(view, 0, x[slot][v], b * d, d);
                     }
                 }
