@@ -184,18 +184,38 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
         c.put("input_shape", java.util.List.of(shape.channels(), shape.height(), shape.width()));
         Map<String, double[]> arrays = new LinkedHashMap<>();
         Map<String, byte[]> sections = new LinkedHashMap<>();
-        java.util.Set<String> inModule = new java.util.HashSet<>();
-        if (network.getChildren().get(0).getValue() instanceof TorchScriptBackbone ts) {
-            // the module keeps its own weights and buffers
-            sections.put(TorchScriptBackbone.SECTION, ts.moduleBytes());
-            ts.getParameters().forEach(p -> inModule.add(p.getValue().getId()));
+        TorchScriptBackbone module = torchScriptIn(network);
+        if (module != null) {
+            sections.put(TorchScriptBackbone.SECTION, module.moduleBytes());
         }
+        java.util.Set<String> inModule = parameterIds(module);
         for (Pair<String, Parameter> p : network.getParameters()) {
             if (!inModule.contains(p.getValue().getId())) {
                 arrays.put(p.getKey(), ModelContents.widen(p.getValue().getArray().toFloatArray()));
             }
         }
         return new ModelContents(method, bits, shape.pixels(), c, arrays, sections);
+    }
+
+    /**
+     * The TorchScript backbone of {@code network}'s encoder, or {@code null}: its module keeps its own
+     * weights and buffers, saved as one section rather than as arrays.
+     */
+    private static TorchScriptBackbone torchScriptIn(Block network) {
+        Block encoder = network.getChildren().get(0).getValue();
+        if (encoder instanceof org.deephash4j.nn.AttendedPooling a) {
+            encoder = a.backbone();
+        }
+        return encoder instanceof TorchScriptBackbone ts ? ts : null;
+    }
+
+    /** The ids of {@code block}'s parameters (none for {@code null}). */
+    private static java.util.Set<String> parameterIds(Block block) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        if (block != null) {
+            block.getParameters().forEach(p -> ids.add(p.getValue().getId()));
+        }
+        return ids;
     }
 
     /** Rebuilds a function from saved contents. */
@@ -216,10 +236,7 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
                 c.method() + " model's backbone") : Backbones.create(backbone);
         SequentialBlock net = network(Wch.encodingBackbone(c.config(), backbone, backboneBlock), c.bits(), layer);
         net.initialize(manager, DataType.FLOAT32, inputShape(shape, 1));
-        java.util.Set<String> inModule = new java.util.HashSet<>();
-        if (torchScript) {
-            net.getChildren().get(0).getValue().getParameters().forEach(p -> inModule.add(p.getValue().getId()));
-        }
+        java.util.Set<String> inModule = parameterIds(torchScriptIn(net));
         for (Pair<String, Parameter> p : net.getParameters()) {
             if (inModule.contains(p.getValue().getId())) {
                 continue;
