@@ -146,7 +146,7 @@ final class DeepFit {
         Augmentation augmentation = o.augment != null ? Augmentation.named(o.augment) : d.augmentation();
         if (!method.equals("orthohash") && augmentation.isIdentity()) {
             throw new IllegalArgumentException(method + " learns from two augmented views of each image; with --augment none both "
-                    + "views are the same image and there is nothing to learn (choose digits or natural)");
+                    + "views are the same image and there is nothing to learn (choose digits, natural or mocov2)");
         }
         float backboneScale = o.backboneLrScale != null ? o.backboneLrScale
                 : TorchScriptBackbone.isTorchScript(backbone) ? PRE_TRAINED_BACKBONE_LR_SCALE : d.backboneLrScale();
