@@ -28,7 +28,7 @@ import java.nio.file.Path;
  * {@code (N, H'*W', D)} tokens. Spec: {@code torchscript:PATH}. A trained model keeps the fine-tuned
  * module (weights and buffers such as BatchNorm statistics) in its {@link #SECTION} section.
  */
-public final class TorchScriptBackbone extends AbstractBlock {
+public final class TorchScriptBackbone extends AbstractBlock implements AutoCloseable {
 
     /** Prefix of a TorchScript backbone's name. */
     public static final String PREFIX = "torchscript:";
@@ -37,11 +37,14 @@ public final class TorchScriptBackbone extends AbstractBlock {
 
     private final PtSymbolBlock module;
     private final boolean tokens;
+    /** The manager holding the module's native memory, or {@code null} for a view that shares another's module. */
+    private final NDManager owner;
 
-    private TorchScriptBackbone(PtSymbolBlock module, boolean tokens) {
+    private TorchScriptBackbone(PtSymbolBlock module, boolean tokens, NDManager owner) {
         super((byte) 1);
         this.module = addChildBlock("module", module);
         this.tokens = tokens;
+        this.owner = owner;
     }
 
     /** Whether {@code backbone} names a TorchScript file. */
@@ -66,7 +69,8 @@ public final class TorchScriptBackbone extends AbstractBlock {
         DeepEngine.get();
         NDManager manager = NDManager.newBaseManager();
         try {
-            return new TorchScriptBackbone(JniUtils.loadModule((PtNDManager) manager, new ByteArrayInputStream(bytes), true, false), false);
+            return new TorchScriptBackbone(JniUtils.loadModule((PtNDManager) manager, new ByteArrayInputStream(bytes), true, false), false,
+                    manager);
         } catch (IOException | EngineException | IllegalArgumentException e) {
             manager.close();
             throw new IllegalArgumentException(origin + " is not a TorchScript module PyTorch can load: " + e.getMessage(), e);
@@ -75,7 +79,15 @@ public final class TorchScriptBackbone extends AbstractBlock {
 
     /** The same module (sharing its parameters) giving patch tokens {@code (N, P, D)} instead of pooled features. */
     public TorchScriptBackbone tokens() {
-        return new TorchScriptBackbone(module, true);
+        return new TorchScriptBackbone(module, true, null);
+    }
+
+    /** Frees the module's native memory (a token view frees nothing: the backbone it came from owns the module). */
+    @Override
+    public void close() {
+        if (owner != null) {
+            owner.close();
+        }
     }
 
     /** The module as it is now (fine-tuned weights and buffers), serialised as a TorchScript file. */

@@ -258,6 +258,10 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
             throw new IllegalStateException("closing " + method + " failed", e);
         } finally {
             manager.close();
+            TorchScriptBackbone module = torchScriptIn(network);
+            if (module != null) {
+                module.close();
+            }
         }
     }
 }
