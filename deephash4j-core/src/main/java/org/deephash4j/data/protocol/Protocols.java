@@ -27,6 +27,8 @@ import org.deephash4j.io.MalformedFileException;
  *   <tr><td>a folder path</td><td colspan="3">index lists ({@link SplitFiles})</td></tr>
  *   <tr><td>{@code val:BASE}</td><td>1,000 of BASE's training items</td><td>BASE's other training items</td>
  *       <td>BASE's database without those queries ({@link ValidationProtocol}: for tuning, never sees BASE's queries)</td></tr>
+ *   <tr><td>{@code db-train:BASE}</td><td>BASE's</td><td>BASE's whole database</td><td>BASE's
+ *       ({@link DatabaseTrainingProtocol}: unsupervised methods learning from every unlabelled database image)</td></tr>
  * </table>
  * Named protocols use seed 0.
  */
@@ -66,6 +68,9 @@ public final class Protocols {
         if (key.startsWith("val:")) {
             return new ValidationProtocol(parse(s.substring("val:".length())), ValidationProtocol.DEFAULT_QUERIES, DEFAULT_SEED);
         }
+        if (key.startsWith(DatabaseTrainingProtocol.PREFIX)) {
+            return new DatabaseTrainingProtocol(parse(s.substring(DatabaseTrainingProtocol.PREFIX.length())));
+        }
         if (key.startsWith("custom:")) {
             return custom(s, s.substring("custom:".length()));
         }
@@ -74,7 +79,7 @@ public final class Protocols {
             return SplitFiles.read(dir);
         }
         throw new IllegalArgumentException("unknown protocol '" + spec + "': use one of " + String.join(", ", NAMED)
-                + ", custom:query=Q,train=T,seed=S[,query-from=test|all], a folder with index lists, or val:PROTOCOL");
+                + ", custom:query=Q,train=T,seed=S[,query-from=test|all], a folder with index lists, val:PROTOCOL or db-train:PROTOCOL");
     }
 
     private static Protocol custom(String spec, String params) {

@@ -179,4 +179,20 @@ class ProtocolsTest {
         assertEquals("val:mnist", Protocols.parse("val:mnist").name());
         assertThrows(IllegalArgumentException.class, () -> new ValidationProtocol(base, 1500, 0).split(labels, 2100));
     }
+
+    @Test
+    void databaseTrainingTrainsOnTheBaseDatabaseAndKeepsItsQueries() throws IOException {
+        MultiHotLabels labels = tenClasses(3000);
+        Protocol base = new PerClassProtocol("b", null, 10, true, 150, 3);
+        Split outer = base.split(labels, 2100);
+        Split s = new DatabaseTrainingProtocol(base).split(labels, 2100);
+        assertArrayEquals(outer.query(), s.query());
+        assertArrayEquals(outer.database(), s.database());
+        assertArrayEquals(outer.database(), s.train());
+        assertEquals(2900, s.train().length);
+        Protocol parsed = Protocols.parse("db-train:val:mnist");
+        assertEquals("db-train:val:mnist", parsed.name());
+        assertEquals(java.util.Optional.of("mnist"), parsed.dataset());
+        assertThrows(IllegalArgumentException.class, () -> Protocols.parse("db-train:nope"));
+    }
 }
