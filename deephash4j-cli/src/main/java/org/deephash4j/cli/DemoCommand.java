@@ -14,6 +14,7 @@ import org.deephash4j.codes.CodeFile;
 import org.deephash4j.data.BenchmarkImages;
 import org.deephash4j.data.FeatureMatrix;
 import org.deephash4j.data.fetch.DatasetRepository;
+import org.deephash4j.data.protocol.DatabaseTrainingProtocol;
 import org.deephash4j.data.protocol.Protocol;
 import org.deephash4j.data.protocol.Protocols;
 import org.deephash4j.data.protocol.Split;
@@ -48,16 +49,22 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = {"-p", "--protocol"}, paramLabel = "PROTOCOL",
             description = "Protocol (default: each data set's own, e.g. mnist: 1,000 queries / 5,000 train / 69,000 database); "
                 + "'ref' or '2': each data set's -ref or -2 variant; 'val:' before any of these: a validation split cut from "
-                + "its training items, for tuning.")
+                + "its training items, for tuning; 'db-train:' before any of these: train on the whole database "
+                + "(unsupervised methods).")
     String protocol;
 
-    /** The protocol spec for data set {@code name}: its own, or its {@code ref} / {@code 2} variant, optionally under {@code val:}. */
+    /**
+     * The protocol spec for data set {@code name}: its own, or its {@code ref} / {@code 2} variant, optionally
+     * under {@code val:} and {@code db-train:} prefixes.
+     */
     static String protocolFor(String name, String protocol) {
         if (protocol == null) {
             return name;
         }
-        if (protocol.startsWith("val:")) {
-            return "val:" + protocolFor(name, protocol.substring(4));
+        for (String prefix : new String[] {"val:", DatabaseTrainingProtocol.PREFIX}) {
+            if (protocol.startsWith(prefix)) {
+                return prefix + protocolFor(name, protocol.substring(prefix.length()));
+            }
         }
         return protocol.equals("ref") || protocol.equals("2") ? name + "-" + protocol : protocol;
     }

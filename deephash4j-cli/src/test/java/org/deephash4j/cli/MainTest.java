@@ -58,6 +58,7 @@ class MainTest {
         assertEquals("fashion-mnist-ref", DemoCommand.protocolFor("fashion-mnist", "ref"));
         assertEquals("val:mnist-ref", DemoCommand.protocolFor("mnist", "val:ref"));
         assertEquals("val:mnist", DemoCommand.protocolFor("mnist", "val:mnist"));
+        assertEquals("val:db-train:mnist-ref", DemoCommand.protocolFor("mnist", "val:db-train:ref"));
         assertEquals("mnist", DemoCommand.protocolFor("mnist", null));
     }
 
