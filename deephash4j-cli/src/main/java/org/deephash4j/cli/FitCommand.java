@@ -11,6 +11,7 @@ import org.deephash4j.hash.HashMethod;
 import org.deephash4j.hash.HashModels;
 import org.deephash4j.hash.classic.ClassicMethods;
 import org.deephash4j.hash.classic.Itq;
+import org.deephash4j.hash.deep.Wch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -166,12 +167,15 @@ final class FitCommand implements Callable<Integer> {
         @Option(names = "--no-weights", description = "wch ablation: one-hot targets instead of the weighted similarity (plain contrastive).")
         boolean noWeights;
 
-        @Option(names = "--attention-temperature", defaultValue = "1", paramLabel = "T", description = "wch: mutual attention temperature (default: ${DEFAULT-VALUE}).")
-        float attentionTemperature = 1f;
+        @Option(names = "--attention-temperature", defaultValue = "" + Wch.FROM_SCRATCH_ATTENTION_TEMPERATURE, paramLabel = "T",
+                description = "wch: mutual attention temperature (default: ${DEFAULT-VALUE}, tuned for training from scratch; the official "
+                    + "code's is 1).")
+        float attentionTemperature = Wch.FROM_SCRATCH_ATTENTION_TEMPERATURE;
 
-        @Option(names = "--weight-temperature", defaultValue = "0.05", paramLabel = "T", description = "wch: weighted-similarity softmax "
-                + "temperature T_w (default: ${DEFAULT-VALUE}, tuned for training from scratch; the official code's is 0.2).")
-        float weightTemperature = 0.05f;
+        @Option(names = "--weight-temperature", defaultValue = "" + Wch.FROM_SCRATCH_WEIGHT_TEMPERATURE, paramLabel = "T",
+                description = "wch: weighted-similarity softmax temperature T_w (default: ${DEFAULT-VALUE}, tuned for training from scratch; "
+                    + "the official code's is 0.2).")
+        float weightTemperature = Wch.FROM_SCRATCH_WEIGHT_TEMPERATURE;
 
         @Option(names = "--attention", defaultValue = "parameter-free", paramLabel = "parameter-free|learned",
                 description = "wch: the mutual attention: the official parameter-free one, or learned Q/K/V projections with a residual and "

@@ -37,6 +37,8 @@ class UnsupervisedMnistIntegrationTest {
     static double lshMap;
     // 64 bits as the reference run: at 32 bits NSH from scratch learns far more slowly (README)
     static final int BITS = 64;
+    // WCH learns more slowly per epoch than NSH (val:mnist-ref, README); 6 epochs of 5,000 images
+    static final int WCH_EPOCHS = 6;
 
     @BeforeAll
     static void data() throws IOException {
@@ -90,16 +92,16 @@ class UnsupervisedMnistIntegrationTest {
     }
 
     @Test
-    void wchLearnsFarAboveChanceButNotYetAboveLsh() {
-        // From scratch, WCH's mutual attention holds it below LSH here (README, "WCH"); this guards what it does learn.
+    void wchLearnsCodesClearlyBetterThanLsh() {
         Wch.Config d = Wch.Config.defaults(BITS, "cnn", Augmentation.digits(), 0);
-        Wch.Config c = new Wch.Config(BITS, "cnn", DeepMethods.withEpochs(d.training(), 3), d.hashLayer(), d.attentionTemperature(),
+        Wch.Config c = new Wch.Config(BITS, "cnn", DeepMethods.withEpochs(d.training(), WCH_EPOCHS), d.hashLayer(), d.attentionTemperature(),
                 d.attention(), d.weighted(), d.attendedEncoding(), d.similarity(), d.loss());
         try (DeepHashFunction f = Wch.train(c, pixels.rows(split.train()), shape, null, ProgressListener.NONE, null)) {
             RetrievalMetrics m = evaluate(f);
             double imbalance = f.encode(pixels.rows(dbSample), null).bitImbalance();
-            assertTrue(m.mapAt(1000) > 0.35, "WCH mAP@1000 " + m.mapAt(1000) + " (chance about 0.1, LSH " + lshMap + ")");
-            assertTrue(imbalance < 0.7, "bits far from collapse: " + imbalance);
+            System.out.printf("WCH %d epochs: mAP@1000 %.4f, LSH %.4f, imbalance %.3f%n", WCH_EPOCHS, m.mapAt(1000), lshMap, imbalance);
+            assertTrue(m.mapAt(1000) > lshMap + 0.05, "WCH mAP@1000 " + m.mapAt(1000) + " vs LSH " + lshMap + ", imbalance " + imbalance);
+            assertTrue(imbalance < 0.6, "bits far from collapse: " + imbalance);
         }
     }
 }
