@@ -64,10 +64,11 @@ final class FitCommand implements Callable<Integer> {
                 + "in, N x D features or N x D x H x W maps out; fine-tuned).")
         String backbone;
 
-        @Option(names = "--augment", paramLabel = "none|digits|natural|mocov2",
+        @Option(names = "--augment", paramLabel = "none|digits|natural|mocov2|SPEC",
                 description = "Training-view augmentation: digits = resized crop + rotation 10; natural = crop, flip, jitter, grey, blur; "
-                    + "mocov2 = SDC's two different views (default: none for orthohash; digits for one-channel images; for colour images "
-                    + "mocov2 for nsh and contrastive, natural for wch).")
+                    + "mocov2 = SDC's two different views; or a SPEC such as crop=0.8-1,rotate=10 (keys crop=MIN-MAX, rotate=DEG, "
+                    + "flip=P, jitter=S[@P], grey=P, blur=P). Default: none for orthohash; digits for one-channel images; for colour "
+                    + "images mocov2 for nsh and contrastive, natural for wch.")
         String augment;
 
         @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "adam|sgd", description = "Optimiser (default: ${DEFAULT-VALUE}).")

@@ -83,14 +83,21 @@ public final class Augmentation {
                 new ColorJitter(0.4, 0.4, 0.4, 0.8), new RandomGrayscale(0.2), new GaussianBlur(0.1, 2.0, 0.5));
     }
 
-    /** The pipeline named {@code name}: none, digits, natural, mocov2. */
+    /**
+     * The pipeline named {@code name} (none, digits, natural, mocov2), or the one a spec such as
+     * {@code crop=0.8-1,rotate=10} describes ({@link AugmentationSpec}).
+     */
     public static Augmentation named(String name) {
+        if (AugmentationSpec.isSpec(name)) {
+            return AugmentationSpec.parse(name);
+        }
         return switch (name.toLowerCase(java.util.Locale.ROOT)) {
             case "none" -> none();
             case "digits" -> digits();
             case "natural" -> naturalImages();
             case "mocov2" -> mocov2();
-            default -> throw new IllegalArgumentException("unknown augmentation '" + name + "' (none, digits, natural, mocov2)");
+            default -> throw new IllegalArgumentException("unknown augmentation '" + name
+                    + "' (none, digits, natural, mocov2, or a spec such as crop=0.8-1,rotate=10,flip=0.5)");
         };
     }
 
