@@ -3,7 +3,7 @@
 # on the PyTorch reference run's split (-p ref), 30 epochs, evaluated every 10 epochs (the NSH table's protocol
 # and budget: its NSH, contrastive, ITQ and LSH rows are the comparison), then the ablations at 64 bits
 # (without the mutual attention; without the weights, i.e. plain contrastive on WCH's network). About
-# 75 minutes on a 2-core machine when nothing else runs.
+# 45 minutes on a 2-core machine when nothing else runs, then about 22 for the ablations.
 # Usage: scripts/wch-table.sh [output-folder] [seed]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -261,4 +261,25 @@ class WchOpsTest {
             }
         }
     }
+
+    @Test
+    void zeroTokensGiveFiniteGradients() {
+        // ReLU feature maps have all-zero cells (background); normalising them must not poison the step with NaN
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray t1 = m.create(new float[] {0, 0, 0, 1, 2, 0, 0.5f, 0, 1, 0, 0, 0}, new Shape(2, 2, 3));
+            NDArray t2 = m.create(new float[] {1, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0}, new Shape(2, 2, 3));
+            t1.setRequiresGradient(true);
+            t2.setRequiresGradient(true);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDList att = MutualAttention.apply(t1, t2, 0.1f);
+                NDArray w = new WeightedSimilarity(0.05f, false, false, 1).weights(att.get(0), att.get(1));
+                gc.backward(w.sum().add(Norms.unitRows(t1).sum()));
+            }
+            for (NDArray g : new NDArray[] {t1.getGradient(), t2.getGradient()}) {
+                for (float v : g.toFloatArray()) {
+                    assertTrue(Float.isFinite(v), "finite gradient, got " + java.util.Arrays.toString(g.toFloatArray()));
+                }
+            }
+        }
+    }
 }
