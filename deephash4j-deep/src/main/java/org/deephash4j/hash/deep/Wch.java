@@ -75,7 +75,7 @@ public final class Wch {
          * (batch 64, Adam lr 1e-3, constant rate, 30 epochs; the official lr 1e-5 and 50 epochs are for
          * fine-tuning a pre-trained ViT-B/16), the hash-BN balance fix, T_w 0.05 instead of 0.2 and the
          * attention's T 0.1 instead of 1, both chosen on the validation split val:mnist-ref (64 bits, 6 epochs,
-         * mAP@1000: T_w 0.2 0.457, 0.05 0.505, 0.02 0.423 at T 1; then T 1 0.505, 0.3 see README, 0.1 0.704,
+         * mAP@1000: T_w 0.2 0.457, 0.05 0.505, 0.02 0.423 at T 1; then T 1 0.505, 0.3 0.576, 0.1 0.704,
          * 0.03 0.667 at T_w 0.05; T_w 0.1 0.690 at T 0.1).
          */
         public static Config defaults(int bits, String backbone, Augmentation augmentation, long seed) {
