@@ -19,6 +19,7 @@ import org.deephash4j.data.protocol.Protocol;
 import org.deephash4j.data.protocol.Protocols;
 import org.deephash4j.data.protocol.Split;
 import org.deephash4j.data.protocol.SplitFiles;
+import org.deephash4j.data.protocol.ValidationProtocol;
 import org.deephash4j.eval.EvalConfig;
 import org.deephash4j.eval.EvalReport;
 import org.deephash4j.eval.HashingExperiment;
@@ -61,7 +62,7 @@ final class DemoCommand implements Callable<Integer> {
         if (protocol == null) {
             return name;
         }
-        for (String prefix : new String[] {"val:", DatabaseTrainingProtocol.PREFIX}) {
+        for (String prefix : new String[] {ValidationProtocol.PREFIX, DatabaseTrainingProtocol.PREFIX}) {
             if (protocol.startsWith(prefix)) {
                 return prefix + protocolFor(name, protocol.substring(prefix.length()));
             }

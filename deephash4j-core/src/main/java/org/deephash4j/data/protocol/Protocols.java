@@ -65,8 +65,9 @@ public final class Protocols {
             default -> {
             }
         }
-        if (key.startsWith("val:")) {
-            return new ValidationProtocol(parse(s.substring("val:".length())), ValidationProtocol.DEFAULT_QUERIES, DEFAULT_SEED);
+        if (key.startsWith(ValidationProtocol.PREFIX)) {
+            return new ValidationProtocol(parse(s.substring(ValidationProtocol.PREFIX.length())), ValidationProtocol.DEFAULT_QUERIES,
+                    DEFAULT_SEED);
         }
         if (key.startsWith(DatabaseTrainingProtocol.PREFIX)) {
             return new DatabaseTrainingProtocol(parse(s.substring(DatabaseTrainingProtocol.PREFIX.length())));

@@ -18,6 +18,9 @@ import org.deephash4j.util.SeededRandom;
  */
 public record ValidationProtocol(Protocol base, int queries, long seed) implements Protocol {
 
+    /** The specification prefix. */
+    public static final String PREFIX = "val:";
+
     /** Held-out items of {@code val:BASE}. */
     public static final int DEFAULT_QUERIES = 1000;
 
@@ -29,7 +32,7 @@ public record ValidationProtocol(Protocol base, int queries, long seed) implemen
 
     @Override
     public String name() {
-        return "val:" + base.name();
+        return PREFIX + base.name();
     }
 
     @Override
