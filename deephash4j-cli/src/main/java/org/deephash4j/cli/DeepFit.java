@@ -194,7 +194,7 @@ final class DeepFit {
         Wch.Config c = new Wch.Config(cmd.bits, backbone, s, head, u.attentionTemperature,
                 u.noAttention ? Wch.Attention.NONE : Wch.Attention.parse(u.attention), !u.noWeights, u.attendedEncoding,
                 new WeightedSimilarity(u.weightTemperature, u.detachWeights, u.normaliseWeights, WeightedSimilarity.defaults().block()),
-                new WeightedContrastiveLoss(u.tauNce, u.quantisationWeight));
+                new WeightedContrastiveLoss(u.tauNce, u.quantisationWeight, u.symmetric));
         return (listener, checkpoints) -> Wch.train(c, train, shape, listener, new ConsoleProgress(), checkpoints);
     }
 

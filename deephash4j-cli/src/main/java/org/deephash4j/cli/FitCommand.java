@@ -192,6 +192,10 @@ final class FitCommand implements Callable<Integer> {
 
         @Option(names = "--normalise-weights", description = "wch: re-normalise each row of weights to sum 1 (off in the official code).")
         boolean normaliseWeights;
+
+        @Option(names = "--symmetric", description = "wch: the loss in both directions (view 2 against view 1 with the transposed "
+                + "weights too), as NT-Xent; the official code uses view 1 against view 2 only.")
+        boolean symmetric;
     }
 
     @Override

@@ -88,6 +88,12 @@ final class TrainingLoop {
         DeepHashFunction function(NDManager manager, AutoCloseable owner);
     }
 
+    /**
+     * A step whose gradients are not all finite (one overflowing batch) is skipped rather than allowed to
+     * turn the optimiser's moments, and then every weight, into NaN; this many in a row end the run.
+     */
+    static final int MAX_SKIPPED_IN_A_ROW = 10;
+
     private TrainingLoop() {
     }
 
@@ -141,6 +147,7 @@ final class TrainingLoop {
                 Runtime.getRuntime().addShutdownHook(hook);
             }
             int stepsThisRun = 0;
+            int skippedInARow = 0;
             SeededRandom order = SeededRandom.restore(at.orderState());
             double lossSum = at.lossSum();
             for (int epoch = at.epoch(); epoch <= s.epochs(); epoch++) {
@@ -151,6 +158,7 @@ final class TrainingLoop {
                 }
                 order.partialShuffle(perm, n);
                 int first = epoch == at.epoch() ? at.step() : 0;
+                int skippedEpoch = 0;
                 if (first == 0) {
                     lossSum = 0;
                 }
@@ -178,16 +186,29 @@ final class TrainingLoop {
                             float value = loss.getFloat();
                             if (!Float.isFinite(value)) {
                                 throw new IllegalStateException(String.format(java.util.Locale.ROOT, "%s training diverged: loss %s at "
-                                        + "epoch %d, step %d (try a lower learning rate)", task.name(), value, epoch, step + 1));
+                                        + "epoch %d, step %d; %s (try a lower learning rate)", task.name(), value, epoch, step + 1,
+                                        nonFiniteParameters(task.trainingBlock())));
                             }
                             lossSum += value;
                             gc.backward(loss);
                         }
-                        trainer.step();
+                        if (gradientsFinite(task.trainingBlock(), sub)) {
+                            trainer.step();
+                            skippedInARow = 0;
+                        } else {
+                            skippedEpoch++;
+                            if (++skippedInARow > MAX_SKIPPED_IN_A_ROW) {
+                                throw new IllegalStateException(String.format(java.util.Locale.ROOT, "%s training diverged: non-finite "
+                                        + "gradients in %d steps in a row, the last at epoch %d, step %d (try a lower learning rate)",
+                                        task.name(), skippedInARow, epoch, step + 1));
+                            }
+                        }
                     }
                     progress.advance(1);
-                    progress.status(String.format(java.util.Locale.ROOT, "loss %.4f, %.0f images/s", lossSum / (step + 1),
-                            (double) batch * (step + 1 - first) * 1e9 / (System.nanoTime() - epochStart)));
+                    progress.status(String.format(java.util.Locale.ROOT, "loss %.4f, %.0f images/s%s", lossSum / (step + 1),
+                            (double) batch * (step + 1 - first) * 1e9 / (System.nanoTime() - epochStart),
+                            skippedEpoch == 0 ? "" : ", " + skippedEpoch + (skippedEpoch == 1 ? " step" : " steps")
+                                    + " skipped (non-finite gradients)"));
                     stepsThisRun++;
                     boolean stop = stopRequested.get() || (checkpoints != null && checkpoints.stopAfterSteps() > 0
                             && stepsThisRun >= checkpoints.stopAfterSteps());
@@ -251,6 +272,40 @@ final class TrainingLoop {
                 }
             }
         }
+    }
+
+    /**
+     * Whether every gradient of {@code block} is finite, by one sum over all of them (a single
+     * synchronisation per step): an infinite or NaN gradient makes the sum non-finite.
+     */
+    static boolean gradientsFinite(Block block, NDManager scope) {
+        NDArray total = null;
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            NDArray weight = p.getValue().getArray();
+            if (weight.hasGradient()) {
+                try (NDArray gradient = weight.getGradient()) {
+                    NDArray sum = gradient.sum();
+                    sum.attach(scope);
+                    total = total == null ? sum : total.add(sum);
+                }
+            }
+        }
+        return total == null || Float.isFinite(total.getFloat());
+    }
+
+    /** What a non-finite loss's message says about the parameters: which ones are no longer finite, if any. */
+    static String nonFiniteParameters(Block block) {
+        StringBuilder names = new StringBuilder();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            for (float v : p.getValue().getArray().toFloatArray()) {
+                if (!Float.isFinite(v)) {
+                    names.append(names.length() == 0 ? "" : ", ").append(p.getKey());
+                    break;
+                }
+            }
+        }
+        return names.length() == 0 ? "every parameter is finite: the forward pass overflowed on this batch"
+                : "non-finite parameters: " + names;
     }
 
     private static void await(Future<?> f) {

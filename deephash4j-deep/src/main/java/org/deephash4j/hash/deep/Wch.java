@@ -105,6 +105,7 @@ public final class Wch {
             m.put("weight_rows_normalised", similarity.normaliseRows());
             m.put("tau", loss.temperature());
             m.put("balance_weight", loss.balanceWeight());
+            m.put("loss_directions", loss.symmetric() ? "both (symmetric)" : "view 1 against view 2 (official)");
             return m;
         }
     }

@@ -13,6 +13,10 @@ import ai.djl.ndarray.index.NDIndex;
  * {@code N x N x P x P} patch cosines are computed a block of anchors at a time, so memory grows with
  * the block, not with N².
  *
+ * <p>The softmax divided by its diagonal is {@code W[n, m] = exp((W~[n, m] - W~[n, n]) / T_w)}, which is
+ * how it is computed here: the same value and gradient without the softmax's normalising sums, whose
+ * diagonal entry could underflow at a sharp T_w.
+ *
  * @param temperature T_w (0.2 in the official code)
  * @param stopGradient detach the weights (an ablation; the official code lets gradients flow through them)
  * @param normaliseRows divide each row by its sum after the diagonal division (SDC's {@code normalize_w}; off by default)
@@ -38,7 +42,7 @@ public record WeightedSimilarity(float temperature, boolean stopGradient, boolea
      * @param t2 view-2 tokens (attended), {@code (N, P, d)}
      */
     public NDArray weights(NDArray t1, NDArray t2) {
-        NDArray w = softmaxOverDiagonal(patchSimilarity(t1, t2));
+        NDArray w = weightsOf(patchSimilarity(t1, t2));
         return stopGradient ? w.stopGradient() : w;
     }
 
@@ -70,12 +74,11 @@ public record WeightedSimilarity(float temperature, boolean stopGradient, boolea
         return rows.size() == 1 ? rows.singletonOrThrow() : NDArrays.concat(rows, 0);
     }
 
-    /** The row softmax at T_w, each row divided by its diagonal (and re-normalised if asked). */
-    NDArray softmaxOverDiagonal(NDArray similarity) {
-        NDArray soft = similarity.div(temperature).softmax(1);
+    /** The row softmax at T_w divided by its diagonal (and rows re-normalised if asked). */
+    NDArray weightsOf(NDArray similarity) {
         int n = (int) similarity.getShape().get(0);
-        NDArray diagonal = soft.mul(soft.getManager().eye(n)).sum(new int[] {1}, true);
-        NDArray w = soft.div(diagonal);
+        NDArray diagonal = similarity.mul(similarity.getManager().eye(n)).sum(new int[] {1}, true);
+        NDArray w = similarity.sub(diagonal).div(temperature).exp();
         return normaliseRows ? w.div(w.sum(new int[] {1}, true)) : w;
     }
 }

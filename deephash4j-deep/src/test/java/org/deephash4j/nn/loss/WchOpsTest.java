@@ -161,6 +161,44 @@ class WchOpsTest {
     }
 
     @Test
+    void weightsAreTheRowSoftmaxDividedByItsDiagonalWithItsGradient() {
+        // row 0: another image matches 0.8 better than the own view (weight e^16 at T_w 0.05); row 2: 1.9 better (e^38)
+        float[] sim = {0.1f, 0.9f, -0.2f, 0.3f, 0.5f, 0.4f, -1f, 1f, -0.9f};
+        float t = 0.05f;
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray s = m.create(sim, new Shape(3, 3));
+            s.setRequiresGradient(true);
+            float[] w;
+            float[] grad;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray weights = new WeightedSimilarity(t, false, false, 1).weightsOf(s);
+                w = weights.toFloatArray();
+                gc.backward(weights.sum());
+                grad = s.getGradient().toFloatArray();
+            }
+            for (int n = 0; n < 3; n++) {
+                double z = 0;
+                for (int q = 0; q < 3; q++) {
+                    z += Math.exp(sim[n * 3 + q] / t);
+                }
+                double diagonalSoftmax = Math.exp(sim[n * 3 + n] / t) / z;
+                double diagonalGrad = 0;
+                for (int q = 0; q < 3; q++) {
+                    double expected = Math.exp(sim[n * 3 + q] / t) / z / diagonalSoftmax;
+                    assertEquals(expected, w[n * 3 + q], expected * 1e-4, "W[" + n + ", " + q + "]");
+                    if (q != n) {
+                        // dW[n, q] / dW~[n, q] = W[n, q] / T_w; the diagonal's own weight is the constant 1
+                        assertEquals(expected / t, grad[n * 3 + q], expected / t * 1e-4, "dW/dW~[" + n + ", " + q + "]");
+                        diagonalGrad -= expected / t;
+                    }
+                }
+                assertEquals(diagonalGrad, grad[n * 4], Math.abs(diagonalGrad) * 1e-4, "dW/dW~[" + n + ", " + n + "]");
+            }
+            assertTrue(w[7] > 1e16, "row 2's better match weighs e^38: " + w[7]);
+        }
+    }
+
+    @Test
     void bestMatchShortcutHasTheGradientOfTheMax() {
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(8);
@@ -212,39 +250,56 @@ class WchOpsTest {
         }
     }
 
+    /** WCH's loss by hand: -(1/N) Σ_n Σ_m w[n][m] log softmax_m(<a_n, b_m> / (K τ)) plus a's bit-balance regulariser. */
+    private static double handLoss(double[][] a, double[][] b, double[][] w, double tau) {
+        int n = a.length;
+        int bits = a[0].length;
+        double loss = 0;
+        for (int i = 0; i < n; i++) {
+            double[] logits = new double[n];
+            double z = 0;
+            for (int q = 0; q < n; q++) {
+                double dot = 0;
+                for (int k = 0; k < bits; k++) {
+                    dot += a[i][k] * b[q][k];
+                }
+                logits[q] = dot / (bits * tau);
+                z += Math.exp(logits[q]);
+            }
+            for (int q = 0; q < n; q++) {
+                loss -= w[i][q] * (logits[q] - Math.log(z)) / n;
+            }
+        }
+        double balance = 0;
+        for (int k = 0; k < bits; k++) {
+            double mean = 0;
+            for (double[] row : a) {
+                mean += row[k] / n;
+            }
+            balance += mean * mean / bits;
+        }
+        return loss + balance - 1; // mean(h²) = 1 for ±1 codes
+    }
+
     @Test
     void weightedContrastiveLossMatchesHandComputation() {
         double[][] h1 = {{1, -1, 1, 1}, {-1, -1, 1, -1}, {1, 1, -1, 1}};
         double[][] h2 = {{1, -1, -1, 1}, {-1, 1, 1, -1}, {1, 1, 1, 1}};
         double[][] w = {{1, 0.3, 0.1}, {0.5, 1, 0.2}, {0.05, 0.4, 1}};
-        double tau = 0.3;
-        double loss = 0;
-        for (int n = 0; n < 3; n++) {
-            double[] logits = new double[3];
-            double z = 0;
-            for (int q = 0; q < 3; q++) {
-                double dot = 0;
-                for (int k = 0; k < 4; k++) {
-                    dot += h1[n][k] * h2[q][k];
-                }
-                logits[q] = dot / (4 * tau);
-                z += Math.exp(logits[q]);
-            }
-            for (int q = 0; q < 3; q++) {
-                loss -= w[n][q] * (logits[q] - Math.log(z)) / 3;
+        double[][] wT = new double[3][3];
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                wT[i][j] = w[j][i];
             }
         }
-        double balance = 0;
-        for (int k = 0; k < 4; k++) {
-            double mean = (h1[0][k] + h1[1][k] + h1[2][k]) / 3;
-            balance += mean * mean / 4;
-        }
-        balance -= 1;
+        double oneWay = handLoss(h1, h2, w, 0.3);
+        double symmetric = (oneWay + handLoss(h2, h1, wT, 0.3)) / 2;
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray a = m.create(flat(h1), new Shape(3, 4));
             NDArray b = m.create(flat(h2), new Shape(3, 4));
             NDArray wt = m.create(flat(w), new Shape(3, 3));
-            assertEquals(loss + balance, WeightedContrastiveLoss.defaults().compute(a, b, wt).getFloat(), 1e-5);
+            assertEquals(oneWay, WeightedContrastiveLoss.defaults().compute(a, b, wt).getFloat(), 1e-5);
+            assertEquals(symmetric, new WeightedContrastiveLoss(0.3f, 1f, true).compute(a, b, wt).getFloat(), 1e-5);
         }
     }
 
