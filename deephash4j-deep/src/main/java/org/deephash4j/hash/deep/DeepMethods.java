@@ -9,6 +9,7 @@ import org.deephash4j.data.augment.Augmentation;
 import org.deephash4j.hash.HashFunction;
 import org.deephash4j.hash.SupervisedHashMethod;
 import org.deephash4j.nn.loss.NshLoss;
+import org.deephash4j.nn.loss.WeightedContrastiveLoss;
 import org.deephash4j.util.ProgressListener;
 
 /**
@@ -25,11 +26,12 @@ public final class DeepMethods {
      * learn from the quantisation loss only), {@code nsh-m1} (one positive), {@code nsh-hard-sort},
      * {@code nsh-double-softmax}, {@code nsh-no-balance} (no hash-BN: expect collapse), and the baseline's
      * {@code contrastive-st} (straight-through sign codes), and WCH's {@code wch-no-attention} and
-     * {@code wch-no-weights} (plain contrastive on WCH's network).
+     * {@code wch-no-weights} (plain contrastive on WCH's network), and its {@code wch-symmetric} variant (the loss in both
+     * directions).
      */
     public static List<String> names() {
         return List.of("orthohash", "nsh", "contrastive", "wch", "nsh-no-sort", "nsh-m1", "nsh-hard-sort", "nsh-double-softmax",
-                "nsh-no-balance", "contrastive-st", "wch-no-attention", "wch-no-weights");
+                "nsh-no-balance", "contrastive-st", "wch-no-attention", "wch-no-weights", "wch-symmetric");
     }
 
     /** Whether {@code name} is a deep method. */
@@ -77,7 +79,7 @@ public final class DeepMethods {
                                 d.backboneLrScale(), d.weightDecay(), d.loss(), d.targets(), seed);
                         yield OrthoHash.train(c, train, labels, shape, listener, progress);
                     }
-                    case "wch", "wch-no-attention", "wch-no-weights" -> Wch.train(wch(method, bits, backbone, shape, epochs, seed), train,
+                    case "wch", "wch-no-attention", "wch-no-weights", "wch-symmetric" -> Wch.train(wch(method, bits, backbone, shape, epochs, seed), train,
                             shape, listener, progress, null);
                     default -> method.startsWith("nsh") ? Nsh.train(nsh(method, bits, backbone, shape, epochs, seed), train, shape,
                             listener, progress, null)
@@ -129,7 +131,8 @@ public final class DeepMethods {
         Wch.Config d = Wch.Config.defaults(bits, backbone, viewsFor("wch", shape), seed);
         return new Wch.Config(bits, backbone, withEpochs(d.training(), epochs), d.hashLayer(), d.attentionTemperature(),
                 variant.equals("wch-no-attention") ? Wch.Attention.NONE : d.attention(), !variant.equals("wch-no-weights"),
-                d.attendedEncoding(), d.similarity(), d.loss());
+                d.attendedEncoding(), d.similarity(), variant.equals("wch-symmetric")
+                        ? new WeightedContrastiveLoss(d.loss().temperature(), d.loss().balanceWeight(), true) : d.loss());
     }
 
     /** The contrastive baseline's defaults, or its straight-through variant, for {@code epochs} epochs. */
