@@ -137,7 +137,8 @@ final class FitCommand implements Callable<Integer> {
                 description = "nsh: SortedNCE temperature; contrastive: NT-Xent temperature; wch: code-similarity temperature (default: ${DEFAULT-VALUE}).")
         float tauNce = 0.3f;
 
-        @Option(names = "--tau-sort", paramLabel = "T", description = "nsh: SoftSort temperature (default: 1/bits).")
+        @Option(names = "--tau-sort", paramLabel = "T", description = "nsh: SoftSort temperature (default: 1/bits, the spec's; "
+                + "for codes shorter than 64 bits 0.015625 = 1/64 trains far better from scratch, see the README).")
         Float tauSort;
 
         @Option(names = "--hard-sort", description = "nsh: straight-through hard permutation in SoftSort.")
