@@ -189,9 +189,13 @@ final class DeepFit {
 
     private Run wch(Training.Settings s, String backbone, FeatureMatrix train, ImageShape shape) {
         FitCommand.UnsupervisedOptions u = cmd.unsupervised;
-        DeepHashFunction.HashLayer head = balance() == DeepHashFunction.HashLayer.LINEAR ? DeepHashFunction.HashLayer.MLP_LN
-                : DeepHashFunction.HashLayer.MLP_LN_BN;
-        Wch.Config c = new Wch.Config(cmd.bits, backbone, s, head, u.attentionTemperature,
+        boolean balanced = balance() != DeepHashFunction.HashLayer.LINEAR;
+        DeepHashFunction.HashLayer head = switch (u.head) {
+            case "mlp" -> balanced ? DeepHashFunction.HashLayer.MLP_LN_BN : DeepHashFunction.HashLayer.MLP_LN;
+            case "linear" -> balance();
+            default -> throw new IllegalArgumentException("--head must be mlp or linear, got '" + u.head + "'");
+        };
+        Wch.Config c = new Wch.Config(cmd.bits, backbone, s, head, !u.tanhCodes, u.attentionTemperature,
                 u.noAttention ? Wch.Attention.NONE : Wch.Attention.parse(u.attention), !u.noWeights, u.attendedEncoding,
                 new WeightedSimilarity(u.weightTemperature, u.detachWeights, u.normaliseWeights, WeightedSimilarity.defaults().block()),
                 new WeightedContrastiveLoss(u.tauNce, u.quantisationWeight, u.symmetric));

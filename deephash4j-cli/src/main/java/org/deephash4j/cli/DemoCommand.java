@@ -72,7 +72,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = {"-m", "--methods"}, split = ",", defaultValue = "lsh,pcah,itq,sh,orthohash,nsh", paramLabel = "METHOD",
             description = "Hash methods: lsh, pcah, itq, sh (classic), orthohash (deep, supervised), nsh, contrastive, wch (deep, "
-                + "unsupervised). Default: ${DEFAULT-VALUE}.")
+                + "unsupervised), and their named variants and ablations (e.g. nsh-tau64, wch-plain; see the README). "
+                + "Default: ${DEFAULT-VALUE}.")
     List<String> methods;
 
     @Option(names = "--deep-epochs", defaultValue = "10", description = "Training epochs of the deep methods (default: ${DEFAULT-VALUE}).")

@@ -194,6 +194,16 @@ final class FitCommand implements Callable<Integer> {
         @Option(names = "--normalise-weights", description = "wch: re-normalise each row of weights to sum 1 (off in the official code).")
         boolean normaliseWeights;
 
+        @Option(names = "--head", defaultValue = "mlp", paramLabel = "mlp|linear",
+                description = "wch: the hash head on the pooled tokens: the official MLP (LayerNorm, 1024, ReLU, linear) or the NSH and "
+                    + "contrastive baselines' single linear layer, which trains far better from scratch (with --weight-temperature "
+                    + "0.02: the method wch-linear); --balance applies to both (default: ${DEFAULT-VALUE}).")
+        String head = "mlp";
+
+        @Option(names = "--tanh-codes", description = "wch: train on the tanh codes instead of straight-through signs (the official "
+                + "code's), as the contrastive baseline does.")
+        boolean tanhCodes;
+
         @Option(names = "--symmetric", description = "wch: the loss in both directions (view 2 against view 1 with the transposed "
                 + "weights too), as NT-Xent; the official code uses view 1 against view 2 only.")
         boolean symmetric;

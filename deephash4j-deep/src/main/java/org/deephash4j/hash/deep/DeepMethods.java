@@ -22,16 +22,19 @@ public final class DeepMethods {
     }
 
     /**
-     * Names of the deep methods, with NSH's ablations: {@code nsh-no-sort} (InfoNCE on the latents, codes
-     * learn from the quantisation loss only), {@code nsh-m1} (one positive), {@code nsh-hard-sort},
-     * {@code nsh-double-softmax}, {@code nsh-no-balance} (no hash-BN: expect collapse), and the baseline's
-     * {@code contrastive-st} (straight-through sign codes), and WCH's {@code wch-no-attention} and
-     * {@code wch-no-weights} (plain contrastive on WCH's network), and its {@code wch-symmetric} variant (the loss in both
-     * directions).
+     * Names of the deep methods, with NSH's ablations and variants: {@code nsh-no-sort} (InfoNCE on the
+     * latents, codes learn from the quantisation loss only), {@code nsh-m1} (one positive),
+     * {@code nsh-hard-sort}, {@code nsh-double-softmax}, {@code nsh-no-balance} (no hash-BN: expect
+     * collapse), {@code nsh-tau64} (τ_sort fixed at 1/64 instead of 1/K, for codes shorter than 64 bits);
+     * the baseline's {@code contrastive-st} (straight-through sign codes); WCH's {@code wch-no-attention},
+     * {@code wch-no-weights} (one-hot targets), {@code wch-plain} (neither: plain contrastive on WCH's
+     * network), {@code wch-symmetric} (the loss in both directions) and {@code wch-linear} (the baselines'
+     * linear hash layer instead of the official MLP, T_w 0.02: {@link Wch.Config#linearHead}).
      */
     public static List<String> names() {
         return List.of("orthohash", "nsh", "contrastive", "wch", "nsh-no-sort", "nsh-m1", "nsh-hard-sort", "nsh-double-softmax",
-                "nsh-no-balance", "contrastive-st", "wch-no-attention", "wch-no-weights", "wch-symmetric");
+                "nsh-no-balance", "nsh-tau64", "contrastive-st", "wch-no-attention", "wch-no-weights", "wch-plain",
+                "wch-symmetric", "wch-linear");
     }
 
     /** Whether {@code name} is a deep method. */
@@ -79,8 +82,8 @@ public final class DeepMethods {
                                 d.backboneLrScale(), d.weightDecay(), d.loss(), d.targets(), seed);
                         yield OrthoHash.train(c, train, labels, shape, listener, progress);
                     }
-                    case "wch", "wch-no-attention", "wch-no-weights", "wch-symmetric" -> Wch.train(wch(method, bits, backbone, shape, epochs, seed), train,
-                            shape, listener, progress, null);
+                    case "wch", "wch-no-attention", "wch-no-weights", "wch-plain", "wch-symmetric", "wch-linear" ->
+                            Wch.train(wch(method, bits, backbone, shape, epochs, seed), train, shape, listener, progress, null);
                     default -> method.startsWith("nsh") ? Nsh.train(nsh(method, bits, backbone, shape, epochs, seed), train, shape,
                             listener, progress, null)
                             : ContrastiveHashing.train(contrastive(method, bits, backbone, shape, epochs, seed), train, shape, listener,
@@ -120,6 +123,8 @@ public final class DeepMethods {
                     l.quantisationWeight());
             case "nsh-double-softmax" -> new NshLoss(l.positives(), l.nceTemperature(), l.sortTemperature(), false, l.score(), true, true,
                     l.quantisationWeight());
+            case "nsh-tau64" -> new NshLoss(l.positives(), l.nceTemperature(), NshLoss.FROM_SCRATCH_SORT_TEMPERATURE, false, l.score(), false,
+                    true, l.quantisationWeight());
             default -> l;
         };
         DeepHashFunction.HashLayer layer = variant.equals("nsh-no-balance") ? DeepHashFunction.HashLayer.LINEAR : d.hashLayer();
@@ -128,9 +133,12 @@ public final class DeepMethods {
 
     /** WCH's defaults, or one of its ablations, for {@code epochs} epochs. */
     static Wch.Config wch(String variant, int bits, String backbone, ImageShape shape, int epochs, long seed) {
-        Wch.Config d = Wch.Config.defaults(bits, backbone, viewsFor("wch", shape), seed);
-        return new Wch.Config(bits, backbone, withEpochs(d.training(), epochs), d.hashLayer(), d.attentionTemperature(),
-                variant.equals("wch-no-attention") ? Wch.Attention.NONE : d.attention(), !variant.equals("wch-no-weights"),
+        Wch.Config d = variant.equals("wch-linear") ? Wch.Config.linearHead(bits, backbone, viewsFor("wch", shape), seed)
+                : Wch.Config.defaults(bits, backbone, viewsFor("wch", shape), seed);
+        return new Wch.Config(bits, backbone, withEpochs(d.training(), epochs), d.hashLayer(), d.straightThrough(),
+                d.attentionTemperature(),
+                variant.equals("wch-no-attention") || variant.equals("wch-plain") ? Wch.Attention.NONE : d.attention(),
+                !variant.equals("wch-no-weights") && !variant.equals("wch-plain"),
                 d.attendedEncoding(), d.similarity(), variant.equals("wch-symmetric")
                         ? new WeightedContrastiveLoss(d.loss().temperature(), d.loss().balanceWeight(), true) : d.loss());
     }

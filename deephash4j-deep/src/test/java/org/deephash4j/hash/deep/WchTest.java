@@ -35,22 +35,24 @@ class WchTest {
     java.nio.file.Path dir;
 
     void trainsSavesAndReloadsBitExactly(String backbone) {
-        trainsSavesAndReloadsBitExactly(backbone, Wch.Attention.PARAMETER_FREE, false);
+        trainsSavesAndReloadsBitExactly(backbone, Wch.Attention.PARAMETER_FREE, false, true, DeepHashFunction.HashLayer.MLP_LN_BN);
     }
 
-    void trainsSavesAndReloadsBitExactly(String backbone, Wch.Attention attention, boolean attendedEncoding) {
+    void trainsSavesAndReloadsBitExactly(String backbone, Wch.Attention attention, boolean attendedEncoding, boolean straightThrough,
+            DeepHashFunction.HashLayer head) {
         FeatureMatrix x = images(64);
         Wch.Config d = Wch.Config.defaults(16, backbone, Augmentation.digits(), 3);
         Wch.Config c = new Wch.Config(16, backbone, new Training.Settings(1, 32, 1e-3f, 1f, 0f, Training.Optimiser.ADAM,
-                Training.Schedule.CONSTANT, Augmentation.digits(), 3), d.hashLayer(), d.attentionTemperature(), attention, true, attendedEncoding,
+                Training.Schedule.CONSTANT, Augmentation.digits(), 3), head, straightThrough, d.attentionTemperature(), attention, true, attendedEncoding,
                 d.similarity(), d.loss());
         double[] losses = new double[1];
         try (DeepHashFunction f = Wch.train(c, x, SHAPE, (epoch, loss, current) -> losses[0] = loss, ProgressListener.NONE, null)) {
             assertTrue(Double.isFinite(losses[0]) && losses[0] != 0, "loss " + losses[0]);
             BinaryCodes codes = f.encode(x, null);
             assertEquals("wch", f.method());
-            assertEquals("mlp-ln-bn", f.contents().config().get("hash_layer"));
+            assertEquals(head.id(), f.contents().config().get("hash_layer"));
             assertEquals(attendedEncoding ? "self-attention" : "mean of raw tokens", f.contents().config().get("encode_pooling"));
+            assertEquals(straightThrough ? "sign, straight-through (tanh gradient)" : "tanh", f.contents().config().get("codes_in_training"));
             java.nio.file.Path file = dir.resolve(backbone + ".dhm");
             HashModels.save(file, f, java.util.Map.of("data", "synthetic"));
             HashFunction loaded = HashModels.load(file);
@@ -68,12 +70,30 @@ class WchTest {
 
     @Test
     void encodesWithSelfAttendedTokensWhenAsked() {
-        trainsSavesAndReloadsBitExactly("cnn", Wch.Attention.PARAMETER_FREE, true);
+        trainsSavesAndReloadsBitExactly("cnn", Wch.Attention.PARAMETER_FREE, true, true, DeepHashFunction.HashLayer.MLP_LN_BN);
     }
 
     @Test
     void trainsWithLearnedAttentionWhoseWeightsStayOutOfTheEncoder() {
-        trainsSavesAndReloadsBitExactly("cnn", Wch.Attention.LEARNED, false);
+        trainsSavesAndReloadsBitExactly("cnn", Wch.Attention.LEARNED, false, true, DeepHashFunction.HashLayer.MLP_LN_BN);
+    }
+
+    @Test
+    void trainsOnTanhCodesWhenAsked() {
+        trainsSavesAndReloadsBitExactly("cnn", Wch.Attention.PARAMETER_FREE, false, false, DeepHashFunction.HashLayer.MLP_LN_BN);
+    }
+
+    @Test
+    void trainsWithTheBaselinesLinearHeadWhenAsked() {
+        trainsSavesAndReloadsBitExactly("cnn", Wch.Attention.PARAMETER_FREE, false, true, DeepHashFunction.HashLayer.BN_NO_AFFINE);
+    }
+
+    @Test
+    void refusesOrthoHashsAffineBatchNormHead() {
+        Wch.Config d = Wch.Config.defaults(16, "cnn", Augmentation.digits(), 3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Wch.Config(16, "cnn", d.training(),
+                DeepHashFunction.HashLayer.BN, true, d.attentionTemperature(), d.attention(), true, false, d.similarity(), d.loss()));
+        assertTrue(e.getMessage().contains("bn"), e.getMessage());
     }
 
     @Test
