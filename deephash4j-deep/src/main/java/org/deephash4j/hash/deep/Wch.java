@@ -29,8 +29,8 @@ import org.deephash4j.util.ProgressListener;
  * WCH, Weighted Contrastive Hashing (Yu et al., ACCV 2022; methods.md §3), unsupervised: the patch
  * tokens of two augmented views pass through a parameter-free mutual attention that re-expresses each
  * view in the other's layout; the attended tokens are pooled and hashed (the official LayerNorm and MLP,
- * or as an option a linear layer with BatchNorm; tanh, straight-through sign); the patch-level similarities between the batch's images, aggregated
- * into weights ({@link WeightedSimilarity}), are distilled into the code-similarity distribution
+ * or as an option a linear layer with BatchNorm; tanh, straight-through sign); the patch-level
+ * similarities between the batch's images, aggregated into weights ({@link WeightedSimilarity}), are distilled into the code-similarity distribution
  * ({@link WeightedContrastiveLoss}). At encoding time one image's raw tokens are pooled (no
  * attention), as in the official code.
  */
@@ -98,7 +98,7 @@ public final class Wch {
          * 0.02 ({@link Wch#LINEAR_HEAD_WEIGHT_TEMPERATURE}): chosen on val:mnist-ref (64 bits, 6 epochs,
          * mAP@1000, attention T 0.1: MLP head 0.714, linear head at T_w 0.05 0.779, 0.02 0.852, 0.01 0.840;
          * WCH's network without attention and weights: MLP 0.688, linear 0.905). Not the default yet: one
-         * of two short integration-test runs of it fell below LSH (README, "Stability").
+         * of three short integration-test runs of it fell below LSH (README, "Stability").
          */
         public static Config linearHead(int bits, String backbone, Augmentation augmentation, long seed) {
             Config d = defaults(bits, backbone, augmentation, seed);

@@ -94,8 +94,8 @@ class UnsupervisedMnistIntegrationTest {
     @Test
     void wchLearnsCodesClearlyBetterThanLsh() {
         Wch.Config d = Wch.Config.defaults(BITS, "cnn", Augmentation.digits(), 0);
-        Wch.Config c = new Wch.Config(BITS, "cnn", DeepMethods.withEpochs(d.training(), WCH_EPOCHS), d.hashLayer(), d.straightThrough(), d.attentionTemperature(),
-                d.attention(), d.weighted(), d.attendedEncoding(), d.similarity(), d.loss());
+        Wch.Config c = new Wch.Config(BITS, "cnn", DeepMethods.withEpochs(d.training(), WCH_EPOCHS), d.hashLayer(), d.straightThrough(),
+                d.attentionTemperature(), d.attention(), d.weighted(), d.attendedEncoding(), d.similarity(), d.loss());
         try (DeepHashFunction f = Wch.train(c, pixels.rows(split.train()), shape, null, ProgressListener.NONE, null)) {
             RetrievalMetrics m = evaluate(f);
             double imbalance = f.encode(pixels.rows(dbSample), null).bitImbalance();

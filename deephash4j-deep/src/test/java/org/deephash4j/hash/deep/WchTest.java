@@ -43,8 +43,8 @@ class WchTest {
         FeatureMatrix x = images(64);
         Wch.Config d = Wch.Config.defaults(16, backbone, Augmentation.digits(), 3);
         Wch.Config c = new Wch.Config(16, backbone, new Training.Settings(1, 32, 1e-3f, 1f, 0f, Training.Optimiser.ADAM,
-                Training.Schedule.CONSTANT, Augmentation.digits(), 3), head, straightThrough, d.attentionTemperature(), attention, true, attendedEncoding,
-                d.similarity(), d.loss());
+                Training.Schedule.CONSTANT, Augmentation.digits(), 3), head, straightThrough, d.attentionTemperature(), attention, true,
+                attendedEncoding, d.similarity(), d.loss());
         double[] losses = new double[1];
         try (DeepHashFunction f = Wch.train(c, x, SHAPE, (epoch, loss, current) -> losses[0] = loss, ProgressListener.NONE, null)) {
             assertTrue(Double.isFinite(losses[0]) && losses[0] != 0, "loss " + losses[0]);
@@ -52,7 +52,8 @@ class WchTest {
             assertEquals("wch", f.method());
             assertEquals(head.id(), f.contents().config().get("hash_layer"));
             assertEquals(attendedEncoding ? "self-attention" : "mean of raw tokens", f.contents().config().get("encode_pooling"));
-            assertEquals(straightThrough ? "sign, straight-through (tanh gradient)" : "tanh", f.contents().config().get("codes_in_training"));
+            assertEquals(straightThrough ? "sign, straight-through (tanh gradient)" : "tanh",
+                    f.contents().config().get("codes_in_training"));
             java.nio.file.Path file = dir.resolve(backbone + ".dhm");
             HashModels.save(file, f, java.util.Map.of("data", "synthetic"));
             HashFunction loaded = HashModels.load(file);
