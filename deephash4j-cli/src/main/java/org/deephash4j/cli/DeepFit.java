@@ -90,6 +90,9 @@ final class DeepFit {
                 boolean evaluate = canEvaluate && (epoch == o.epochs || (o.evalEvery > 0 && epoch % o.evalEvery == 0));
                 String line = String.format(Locale.ROOT, "[fit] epoch %d: loss %.4f", epoch, loss);
                 if (evaluate) {
+                    if (o.recalibrateBn) {
+                        current.recalibrateBatchNorm(train);
+                    }
                     Evaluation e = evaluate(current, in.features(), in.labels(), split);
                     line += String.format(Locale.ROOT, ", mAP@1000 %.4f, mAP@all %.4f, bit imbalance %.3f", e.metrics().mapAt(1000),
                             e.metrics().mapAt(0), e.bitImbalance());
@@ -114,6 +117,9 @@ final class DeepFit {
             return 1;
         }
         Files.deleteIfExists(ckpt);
+        if (o.recalibrateBn) {
+            model.recalibrateBatchNorm(train);
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> provenance = new LinkedHashMap<>(in.describe(p, train.rows()));
         provenance.put("training_seconds", seconds);
@@ -193,11 +199,13 @@ final class DeepFit {
         DeepHashFunction.HashLayer head = switch (u.head) {
             case "mlp" -> balanced ? DeepHashFunction.HashLayer.MLP_LN_BN : DeepHashFunction.HashLayer.MLP_LN;
             case "linear" -> balance();
-            default -> throw new IllegalArgumentException("--head must be mlp or linear, got '" + u.head + "'");
+            default -> throw new IllegalArgumentException("--head must be linear or mlp, got '" + u.head + "'");
         };
+        float weightTemperature = u.weightTemperature != null ? u.weightTemperature
+                : u.head.equals("mlp") ? Wch.MLP_HEAD_WEIGHT_TEMPERATURE : Wch.FROM_SCRATCH_WEIGHT_TEMPERATURE;
         Wch.Config c = new Wch.Config(cmd.bits, backbone, s, head, !u.tanhCodes, u.attentionTemperature,
                 u.noAttention ? Wch.Attention.NONE : Wch.Attention.parse(u.attention), !u.noWeights, u.attendedEncoding,
-                new WeightedSimilarity(u.weightTemperature, u.detachWeights, u.normaliseWeights, WeightedSimilarity.defaults().block()),
+                new WeightedSimilarity(weightTemperature, u.detachWeights, u.normaliseWeights, WeightedSimilarity.defaults().block()),
                 new WeightedContrastiveLoss(u.tauNce, u.quantisationWeight, u.symmetric));
         return (listener, checkpoints) -> Wch.train(c, train, shape, listener, new ConsoleProgress(), checkpoints);
     }

@@ -107,6 +107,10 @@ final class FitCommand implements Callable<Integer> {
 
         @Option(names = "--resume", description = "Continue exactly where an interrupted run with the same settings stopped.")
         boolean resume;
+
+        @Option(names = "--recalibrate-bn", description = "Before every evaluation and before saving, re-estimate the BatchNorm "
+                + "statistics on the un-augmented training images instead of keeping those of the last augmented batches.")
+        boolean recalibrateBn;
     }
 
     /** OrthoHash's options. */
@@ -174,10 +178,11 @@ final class FitCommand implements Callable<Integer> {
                     + "code's is 1).")
         float attentionTemperature = Wch.FROM_SCRATCH_ATTENTION_TEMPERATURE;
 
-        @Option(names = "--weight-temperature", defaultValue = "" + Wch.FROM_SCRATCH_WEIGHT_TEMPERATURE, paramLabel = "T",
-                description = "wch: weighted-similarity softmax temperature T_w (default: ${DEFAULT-VALUE}, tuned for training from scratch; "
-                    + "the official code's is 0.2).")
-        float weightTemperature = Wch.FROM_SCRATCH_WEIGHT_TEMPERATURE;
+        @Option(names = "--weight-temperature", paramLabel = "T",
+                description = "wch: weighted-similarity softmax temperature T_w (default: " + Wch.FROM_SCRATCH_WEIGHT_TEMPERATURE
+                    + " with the linear head, " + Wch.MLP_HEAD_WEIGHT_TEMPERATURE + " with the MLP head, tuned for training from "
+                    + "scratch; the official code's is 0.2).")
+        Float weightTemperature;
 
         @Option(names = "--attention", defaultValue = "parameter-free", paramLabel = "parameter-free|learned",
                 description = "wch: the mutual attention: the official parameter-free one, or learned Q/K/V projections with a residual and "
@@ -194,11 +199,11 @@ final class FitCommand implements Callable<Integer> {
         @Option(names = "--normalise-weights", description = "wch: re-normalise each row of weights to sum 1 (off in the official code).")
         boolean normaliseWeights;
 
-        @Option(names = "--head", defaultValue = "mlp", paramLabel = "mlp|linear",
-                description = "wch: the hash head on the pooled tokens: the official MLP (LayerNorm, 1024, ReLU, linear) or the NSH and "
-                    + "contrastive baselines' single linear layer, which trains far better from scratch (with --weight-temperature "
-                    + "0.02: the method wch-linear); --balance applies to both (default: ${DEFAULT-VALUE}).")
-        String head = "mlp";
+        @Option(names = "--head", defaultValue = "linear", paramLabel = "linear|mlp",
+                description = "wch: the hash head on the pooled tokens: the NSH and contrastive baselines' single linear layer, or the "
+                    + "official MLP (LayerNorm, 1024, ReLU, linear), which trains far worse from scratch; --balance applies to both "
+                    + "(default: ${DEFAULT-VALUE}).")
+        String head = "linear";
 
         @Option(names = "--tanh-codes", description = "wch: train on the tanh codes instead of straight-through signs (the official "
                 + "code's), as the contrastive baseline does.")

@@ -250,4 +250,33 @@ class MainTest {
         assertTrue(stderr().contains("nothing to learn"), stderr());
         assertTrue(!Files.exists(tmp.resolve("c.dhm")));
     }
+
+    @Test
+    void fitWchDefaultsToTheLinearHeadAndEachHeadGetsItsOwnWeightTemperature() throws IOException {
+        Path data = Files.createDirectories(tmp.resolve("tiny"));
+        IdxReaderTestSupport.writeMnistFolder(data, 200, 100);
+        String[] common = {"fit", "-m", "wch", "-b", "16", "-d", data.toString(), "-p", "custom:query=3,train=10,seed=1", "--epochs", "1",
+            "--batch-size", "16"};
+        Path linear = tmp.resolve("linear.dhm");
+        assertEquals(0, Main.execute(concat(common, "-o", linear.toString())), stderr());
+        org.deephash4j.hash.ModelContents c = org.deephash4j.hash.HashModels.read(linear);
+        assertEquals("bn-no-affine", c.config().get("hash_layer"));
+        assertEquals(0.02, ((Number) c.config().get("weight_temperature")).doubleValue(), 1e-6);
+        Path mlp = tmp.resolve("mlp.dhm");
+        assertEquals(0, Main.execute(concat(common, "--head", "mlp", "-o", mlp.toString())), stderr());
+        c = org.deephash4j.hash.HashModels.read(mlp);
+        assertEquals("mlp-ln-bn", c.config().get("hash_layer"));
+        assertEquals(0.05, ((Number) c.config().get("weight_temperature")).doubleValue(), 1e-6);
+        Path chosen = tmp.resolve("chosen.dhm");
+        assertEquals(0, Main.execute(concat(common, "--head", "mlp", "--weight-temperature", "0.1", "-o", chosen.toString())), stderr());
+        assertEquals(0.1, ((Number) org.deephash4j.hash.HashModels.read(chosen).config().get("weight_temperature")).doubleValue(), 1e-6);
+        assertEquals(2, Main.execute(concat(common, "--head", "transformer", "-o", tmp.resolve("x.dhm").toString())));
+        assertTrue(stderr().contains("--head must be linear or mlp, got 'transformer'"), stderr());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
 }

@@ -41,7 +41,7 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
     private final int bits;
     private final String backbone;
     private final ImageShape shape;
-    private final Map<String, Object> config;
+    private Map<String, Object> config;
     private final NDManager manager;
     private final Block network;
     private final AutoCloseable owner;
@@ -171,6 +171,93 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
         }
         return out;
     }
+
+    /** Images per forward pass of {@link #recalibrateBatchNorm}. */
+    static final int RECALIBRATION_BATCH = 256;
+
+    /**
+     * Forward passes of {@link #recalibrateBatchNorm}: BatchNorm's running statistics are an exponential
+     * average (weight 0.1 per batch), so 50 batches average over about the last 10-20 of them.
+     */
+    static final int RECALIBRATION_STEPS = 50;
+
+    /**
+     * Re-estimates the running statistics of every BatchNorm layer (backbone and hash layer) on
+     * {@code images}, un-augmented, usually the training images: forward passes in training mode over
+     * shuffled batches of {@value #RECALIBRATION_BATCH} (at least {@value #RECALIBRATION_STEPS} batches, at least
+     * one pass), no gradients, nothing else changes; the exponential average of the batches' statistics is
+     * corrected for its zero start, so it does not depend on the statistics training left. (A TorchScript
+     * backbone keeps its own statistics, which are updated the same way but not reset.) Training leaves statistics of the augmented views,
+     * averaged over the last few batches; the images encoded later are not augmented, and on short runs
+     * the mismatch unbalances the bits (README). Recorded in the configuration as {@code bn_statistics}.
+     * Layers in training mode (dropout) run as in training.
+     *
+     * @throws IllegalArgumentException if the images have the wrong size or are fewer than 2
+     */
+    public void recalibrateBatchNorm(FeatureMatrix images) {
+        if (images.columns() != shape.pixels()) {
+            throw new IllegalArgumentException(method + " takes inputs of " + shape.pixels() + " values (" + shape + "), got "
+                    + images.columns());
+        }
+        int n = images.rows();
+        if (n < 2) {
+            throw new IllegalArgumentException("BatchNorm statistics need at least 2 images, got " + n);
+        }
+        int batch = Math.min(RECALIBRATION_BATCH, n);
+        int perPass = n / batch;
+        int steps = Math.max(RECALIBRATION_STEPS, perPass);
+        int[] order = new int[n];
+        org.deephash4j.util.SeededRandom random = new org.deephash4j.util.SeededRandom(RECALIBRATION_SEED);
+        int d = shape.pixels();
+        float[] x = images.values();
+        float[] chunk = new float[batch * d];
+        ParameterStore ps = new ParameterStore(manager, false);
+        try {
+            // every running statistic starts at 0 and is divided by 1 - m^steps at the end (as Adam corrects
+            // its moments), so the result depends only on the images: not on training's statistics, not on a start value
+            java.util.List<NDArray> running = new java.util.ArrayList<>();
+            for (Pair<String, Parameter> p : network.getParameters()) {
+                Parameter.Type type = p.getValue().getType();
+                if (type == Parameter.Type.RUNNING_MEAN || type == Parameter.Type.RUNNING_VAR) {
+                    running.add(p.getValue().getArray().muli(0));
+                }
+            }
+            for (int step = 0; step < steps; step++) {
+                int inPass = step % perPass;
+                if (inPass == 0) {
+                    for (int i = 0; i < n; i++) {
+                        order[i] = i;
+                    }
+                    random.partialShuffle(order, n);
+                }
+                for (int i = 0; i < batch; i++) {
+                    System.arraycopy(x, order[inPass * batch + i] * d, chunk, i * d, d);
+                }
+                try (NDManager sub = manager.newSubManager()) {
+                    NDArray in = sub.create(FloatBuffer.wrap(chunk), inputShape(shape, batch));
+                    network.forward(ps, new NDList(in), true);
+                }
+            }
+            float unbias = (float) (1 - Math.pow(BATCH_NORM_MOMENTUM, steps));
+            for (NDArray r : running) {
+                r.divi(unbias);
+            }
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(this);
+            java.lang.ref.Reference.reachabilityFence(owner);
+        }
+        Map<String, Object> c = new LinkedHashMap<>(config);
+        c.put(BN_STATISTICS, "re-estimated on " + n + " un-augmented images");
+        config = Map.copyOf(c);
+    }
+
+    /** Configuration key saying where the BatchNorm statistics come from, when re-estimated. */
+    public static final String BN_STATISTICS = "bn_statistics";
+
+    /** DJL's BatchNorm momentum, which every network here keeps: running = m * running + (1 - m) * batch. */
+    private static final double BATCH_NORM_MOMENTUM = 0.9;
+
+    private static final long RECALIBRATION_SEED = 0x5EEDBA7C4L;
 
     @Override
     public BinaryCodes encode(FeatureMatrix features, long[] ids) {

@@ -28,13 +28,13 @@ public final class DeepMethods {
      * collapse), {@code nsh-tau64} (τ_sort fixed at 1/64 instead of 1/K, for codes shorter than 64 bits);
      * the baseline's {@code contrastive-st} (straight-through sign codes); WCH's {@code wch-no-attention},
      * {@code wch-no-weights} (one-hot targets), {@code wch-plain} (neither: plain contrastive on WCH's
-     * network), {@code wch-symmetric} (the loss in both directions) and {@code wch-linear} (the baselines'
-     * linear hash layer instead of the official MLP, T_w 0.02: {@link Wch.Config#linearHead}).
+     * network), {@code wch-symmetric} (the loss in both directions) and {@code wch-mlp} (the official MLP hash
+     * head instead of the baselines' linear layer, T_w 0.05: {@link Wch.Config#mlpHead}).
      */
     public static List<String> names() {
         return List.of("orthohash", "nsh", "contrastive", "wch", "nsh-no-sort", "nsh-m1", "nsh-hard-sort", "nsh-double-softmax",
                 "nsh-no-balance", "nsh-tau64", "contrastive-st", "wch-no-attention", "wch-no-weights", "wch-plain",
-                "wch-symmetric", "wch-linear");
+                "wch-symmetric", "wch-mlp");
     }
 
     /** Whether {@code name} is a deep method. */
@@ -82,7 +82,7 @@ public final class DeepMethods {
                                 d.backboneLrScale(), d.weightDecay(), d.loss(), d.targets(), seed);
                         yield OrthoHash.train(c, train, labels, shape, listener, progress);
                     }
-                    case "wch", "wch-no-attention", "wch-no-weights", "wch-plain", "wch-symmetric", "wch-linear" ->
+                    case "wch", "wch-no-attention", "wch-no-weights", "wch-plain", "wch-symmetric", "wch-mlp" ->
                             Wch.train(wch(method, bits, backbone, shape, epochs, seed), train, shape, listener, progress, null);
                     default -> method.startsWith("nsh") ? Nsh.train(nsh(method, bits, backbone, shape, epochs, seed), train, shape,
                             listener, progress, null)
@@ -133,7 +133,7 @@ public final class DeepMethods {
 
     /** WCH's defaults, or one of its ablations, for {@code epochs} epochs. */
     static Wch.Config wch(String variant, int bits, String backbone, ImageShape shape, int epochs, long seed) {
-        Wch.Config d = variant.equals("wch-linear") ? Wch.Config.linearHead(bits, backbone, viewsFor("wch", shape), seed)
+        Wch.Config d = variant.equals("wch-mlp") ? Wch.Config.mlpHead(bits, backbone, viewsFor("wch", shape), seed)
                 : Wch.Config.defaults(bits, backbone, viewsFor("wch", shape), seed);
         return new Wch.Config(bits, backbone, withEpochs(d.training(), epochs), d.hashLayer(), d.straightThrough(),
                 d.attentionTemperature(),

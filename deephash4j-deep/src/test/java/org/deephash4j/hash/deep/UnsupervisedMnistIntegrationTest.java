@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Short NSH, contrastive and WCH runs (a few epochs on 5,000 MNIST images) on a small real subset: clearly above LSH, bits
- * balanced.
+ * balanced. NSH and WCH are evaluated with their BatchNorm statistics re-estimated on the un-augmented training images
+ * ({@code fit --recalibrate-bn}): with training's statistics, short runs of both sometimes leave the bits unbalanced
+ * (imbalance 0.43-0.60) and fall below the threshold (NSH once, WCH twice in 19 runs; README, "Stability").
  */
 @Tag("integration")
 class UnsupervisedMnistIntegrationTest {
@@ -72,11 +74,13 @@ class UnsupervisedMnistIntegrationTest {
         Nsh.Config d = Nsh.Config.defaults(BITS, "cnn", Augmentation.digits(), 0);
         Nsh.Config c = new Nsh.Config(BITS, "cnn", settings(6), d.hashLayer(), d.latentDim(), d.loss());
         try (DeepHashFunction f = Nsh.train(c, pixels.rows(split.train()), shape, null, ProgressListener.NONE, null)) {
+            f.recalibrateBatchNorm(pixels.rows(split.train()));
             RetrievalMetrics m = evaluate(f);
             double imbalance = f.encode(pixels.rows(dbSample), null).bitImbalance();
             // on the full reference protocol NSH passes LSH after about 5 epochs of 5,000 images (README); here 6 x 5,000
             assertTrue(m.mapAt(1000) > lshMap + 0.05, "NSH mAP@1000 " + m.mapAt(1000) + " vs LSH " + lshMap + ", imbalance " + imbalance);
-            assertTrue(imbalance < 0.5, "hash-BN keeps the bits from collapsing: " + imbalance);
+            System.out.printf("NSH 6 epochs: mAP@1000 %.4f, LSH %.4f, imbalance %.3f%n", m.mapAt(1000), lshMap, imbalance);
+            assertTrue(imbalance < 0.2, "hash-BN with the training images' statistics balances the bits: " + imbalance);
         }
     }
 
@@ -97,11 +101,12 @@ class UnsupervisedMnistIntegrationTest {
         Wch.Config c = new Wch.Config(BITS, "cnn", DeepMethods.withEpochs(d.training(), WCH_EPOCHS), d.hashLayer(), d.straightThrough(),
                 d.attentionTemperature(), d.attention(), d.weighted(), d.attendedEncoding(), d.similarity(), d.loss());
         try (DeepHashFunction f = Wch.train(c, pixels.rows(split.train()), shape, null, ProgressListener.NONE, null)) {
+            f.recalibrateBatchNorm(pixels.rows(split.train()));
             RetrievalMetrics m = evaluate(f);
             double imbalance = f.encode(pixels.rows(dbSample), null).bitImbalance();
             System.out.printf("WCH %d epochs: mAP@1000 %.4f, LSH %.4f, imbalance %.3f%n", WCH_EPOCHS, m.mapAt(1000), lshMap, imbalance);
             assertTrue(m.mapAt(1000) > lshMap + 0.05, "WCH mAP@1000 " + m.mapAt(1000) + " vs LSH " + lshMap + ", imbalance " + imbalance);
-            assertTrue(imbalance < 0.6, "bits far from collapse: " + imbalance);
+            assertTrue(imbalance < 0.2, "hash-BN with the training images' statistics balances the bits: " + imbalance);
         }
     }
 }
