@@ -183,14 +183,15 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
 
     /**
      * Re-estimates the running statistics of every BatchNorm layer (backbone and hash layer) on
-     * {@code images}, un-augmented, usually the training images: forward passes in training mode over
-     * shuffled batches of {@value #RECALIBRATION_BATCH} (at least {@value #RECALIBRATION_STEPS} batches, at least
-     * one pass), no gradients, nothing else changes; the exponential average of the batches' statistics is
-     * corrected for its zero start, so it does not depend on the statistics training left. (A TorchScript
-     * backbone keeps its own statistics, which are updated the same way but not reset.) Training leaves statistics of the augmented views,
-     * averaged over the last few batches; the images encoded later are not augmented, and on short runs
-     * the mismatch unbalances the bits (README). Recorded in the configuration as {@code bn_statistics}.
-     * Layers in training mode (dropout) run as in training.
+     * {@code images}, un-augmented, usually the training images. Training leaves statistics of the
+     * augmented views, averaged over the last few batches; the images encoded later are not augmented,
+     * and on short runs the mismatch unbalances the bits (README). Forward passes in training mode over
+     * shuffled batches of {@value #RECALIBRATION_BATCH} (at least {@value #RECALIBRATION_STEPS} batches, at
+     * least one pass), no gradients, nothing else changes (layers such as dropout run as in training); the
+     * exponential average of the batches' statistics is corrected for its zero start, so it does not
+     * depend on the statistics training left and a second call changes nothing. A TorchScript backbone
+     * keeps its own statistics, which are updated the same way but not reset. Recorded in the
+     * configuration as {@code bn_statistics}.
      *
      * @throws IllegalArgumentException if the images have the wrong size or are fewer than 2
      */
