@@ -146,10 +146,7 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
 
     /** The continuous codes (the hash layer's output, BatchNorm with running statistics), row-major {@code rows x bits}. */
     public float[] continuousCodes(FeatureMatrix features) {
-        if (features.columns() != shape.pixels()) {
-            throw new IllegalArgumentException(method + " takes inputs of " + shape.pixels() + " values (" + shape + "), got "
-                    + features.columns());
-        }
+        checkInputSize(features);
         int n = features.rows();
         float[] out = new float[n * bits];
         float[] x = features.values();
@@ -170,6 +167,13 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
             java.lang.ref.Reference.reachabilityFence(owner);
         }
         return out;
+    }
+
+    private void checkInputSize(FeatureMatrix features) {
+        if (features.columns() != shape.pixels()) {
+            throw new IllegalArgumentException(method + " takes inputs of " + shape.pixels() + " values (" + shape + "), got "
+                    + features.columns());
+        }
     }
 
     /** Images per forward pass of {@link #recalibrateBatchNorm}. */
@@ -196,10 +200,7 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
      * @throws IllegalArgumentException if the images have the wrong size or are fewer than 2
      */
     public void recalibrateBatchNorm(FeatureMatrix images) {
-        if (images.columns() != shape.pixels()) {
-            throw new IllegalArgumentException(method + " takes inputs of " + shape.pixels() + " values (" + shape + "), got "
-                    + images.columns());
-        }
+        checkInputSize(images);
         int n = images.rows();
         if (n < 2) {
             throw new IllegalArgumentException("BatchNorm statistics need at least 2 images, got " + n);
