@@ -90,9 +90,6 @@ final class DeepFit {
                 boolean evaluate = canEvaluate && (epoch == o.epochs || (o.evalEvery > 0 && epoch % o.evalEvery == 0));
                 String line = String.format(Locale.ROOT, "[fit] epoch %d: loss %.4f", epoch, loss);
                 if (evaluate) {
-                    if (o.recalibrateBn) {
-                        current.recalibrateBatchNorm(train);
-                    }
                     Evaluation e = evaluate(current, in.features(), in.labels(), split);
                     line += String.format(Locale.ROOT, ", mAP@1000 %.4f, mAP@all %.4f, bit imbalance %.3f", e.metrics().mapAt(1000),
                             e.metrics().mapAt(0), e.bitImbalance());
@@ -117,9 +114,6 @@ final class DeepFit {
             return 1;
         }
         Files.deleteIfExists(ckpt);
-        if (o.recalibrateBn) {
-            model.recalibrateBatchNorm(train);
-        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> provenance = new LinkedHashMap<>(in.describe(p, train.rows()));
         provenance.put("training_seconds", seconds);
@@ -158,7 +152,7 @@ final class DeepFit {
                 : TorchScriptBackbone.isTorchScript(backbone) ? PRE_TRAINED_BACKBONE_LR_SCALE : d.backboneLrScale();
         return new Training.Settings(o.epochs, o.batchSize, o.lr, backboneScale, o.weightDecay != null ? o.weightDecay : d.weightDecay(),
                 Training.Optimiser.parse(o.optimizer), o.schedule != null ? Training.Schedule.parse(o.schedule) : d.schedule(),
-                augmentation, cmd.seed);
+                augmentation, cmd.seed, o.recalibrateBn != null ? o.recalibrateBn : d.reestimateBatchNorm());
     }
 
     private Run orthoHash(Training.Settings s, String backbone, MultiHotLabels labels, FeatureMatrix train, ImageShape shape) {

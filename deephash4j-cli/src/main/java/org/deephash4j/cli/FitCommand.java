@@ -108,9 +108,10 @@ final class FitCommand implements Callable<Integer> {
         @Option(names = "--resume", description = "Continue exactly where an interrupted run with the same settings stopped.")
         boolean resume;
 
-        @Option(names = "--recalibrate-bn", description = "Before every evaluation and before saving, re-estimate the BatchNorm "
-                + "statistics on the un-augmented training images instead of keeping those of the last augmented batches.")
-        boolean recalibrateBn;
+        @Option(names = "--recalibrate-bn", negatable = true, description = "Before every evaluation and before saving, re-estimate the "
+                + "BatchNorm statistics on the un-augmented training images instead of keeping those of the last augmented batches "
+                + "(default: on for nsh, contrastive and wch, off for orthohash).")
+        Boolean recalibrateBn;
     }
 
     /** OrthoHash's options. */

@@ -89,7 +89,7 @@ final class TrainBench implements Callable<Integer> {
         if (nsh) {
             // as the PyTorch script: no hash-BN, no augmentation (two random batches), Adam 1e-3 without weight decay
             Training.Settings s = new Training.Settings(1, batch, 1e-3f, 1f, 0f, Training.Optimiser.ADAM, Training.Schedule.CONSTANT,
-                    Augmentation.none(), 0);
+                    Augmentation.none(), 0, false);
             Nsh.train(new Nsh.Config(bits, "cnn", s, DeepHashFunction.HashLayer.LINEAR, 128, NshLoss.defaults(bits)), data, shape, null,
                     timer, null).close();
         } else {

@@ -219,6 +219,8 @@ class MainTest {
                 "custom:query=3,train=10,seed=1", "--epochs", "2", "--batch-size", "20", "-o", model.toString()), stderr());
         assertTrue(stderr().contains("epoch 2: loss") && stderr().contains("(last epoch)"), stderr());
         assertTrue(!Files.exists(tmp.resolve("oh.dhm.ckpt")), "the checkpoint is removed after a finished run");
+        assertEquals("running averages of the last training batches",
+                org.deephash4j.hash.HashModels.read(model).config().get("bn_statistics"), "orthohash trains on un-augmented images");
         Path codes = tmp.resolve("oh.dhc");
         assertEquals(0, Main.execute("encode", "--model", model.toString(), "-d", data.toString(), "-o", codes.toString()), stderr());
         assertEquals(300, org.deephash4j.codes.CodeFile.read(codes).size());
@@ -242,6 +244,12 @@ class MainTest {
         assertEquals(1, ((Number) c.config().get("positives")).intValue());
         assertEquals(0.1, ((Number) c.config().get("tau_sort")).doubleValue(), 1e-6);
         assertEquals("bn-no-affine", c.config().get("hash_layer"));
+        assertEquals("re-estimated on 100 un-augmented images", c.config().get("bn_statistics"), "the unsupervised methods' default");
+        Path kept = tmp.resolve("kept.dhm");
+        assertEquals(0, Main.execute("fit", "-m", "nsh", "-b", "16", "-d", data.toString(), "-p", "custom:query=3,train=10,seed=1",
+                "--epochs", "1", "--batch-size", "16", "--no-recalibrate-bn", "-o", kept.toString()), stderr());
+        assertEquals("running averages of the last training batches",
+                org.deephash4j.hash.HashModels.read(kept).config().get("bn_statistics"));
         Path codes = tmp.resolve("nsh.dhc");
         assertEquals(0, Main.execute("encode", "--model", model.toString(), "-d", data.toString(), "-o", codes.toString()), stderr());
         assertEquals(300, org.deephash4j.codes.CodeFile.read(codes).size());

@@ -45,6 +45,8 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
     private final NDManager manager;
     private final Block network;
     private final AutoCloseable owner;
+    /** Images to re-estimate the BatchNorm statistics on before the next encoding or save, or {@code null}. */
+    private FeatureMatrix pendingRecalibration;
 
     /**
      * @param owner what owns the network's parameters (the training {@code Model}, or the manager); closed
@@ -147,6 +149,7 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
     /** The continuous codes (the hash layer's output, BatchNorm with running statistics), row-major {@code rows x bits}. */
     public float[] continuousCodes(FeatureMatrix features) {
         checkInputSize(features);
+        recalibrateIfPending();
         int n = features.rows();
         float[] out = new float[n * bits];
         float[] x = features.values();
@@ -248,12 +251,35 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
             java.lang.ref.Reference.reachabilityFence(this);
             java.lang.ref.Reference.reachabilityFence(owner);
         }
+        recordRecalibration(n);
+    }
+
+    /** Records in the configuration that the BatchNorm statistics were re-estimated on {@code images} images. */
+    void recordRecalibration(int images) {
         Map<String, Object> c = new LinkedHashMap<>(config);
-        c.put(BN_STATISTICS, "re-estimated on " + n + " un-augmented images");
+        c.put(BN_STATISTICS, "re-estimated on " + images + " un-augmented images");
         config = Map.copyOf(c);
     }
 
-    /** Configuration key saying where the BatchNorm statistics come from, when re-estimated. */
+    /**
+     * Defers {@link #recalibrateBatchNorm} on {@code images} to this function's next encoding or save: the
+     * training loop gives its epoch listeners such a function, so a listener that evaluates pays for the
+     * re-estimation and one that does not pays nothing.
+     */
+    void recalibrateBeforeUse(FeatureMatrix images) {
+        checkInputSize(images);
+        pendingRecalibration = images;
+    }
+
+    private void recalibrateIfPending() {
+        if (pendingRecalibration != null) {
+            FeatureMatrix images = pendingRecalibration;
+            pendingRecalibration = null;
+            recalibrateBatchNorm(images);
+        }
+    }
+
+    /** Configuration key saying where the BatchNorm statistics come from. */
     public static final String BN_STATISTICS = "bn_statistics";
 
     /** DJL's BatchNorm momentum, which every network here keeps: running = m * running + (1 - m) * batch. */
@@ -268,6 +294,7 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
 
     @Override
     public ModelContents contents() {
+        recalibrateIfPending();
         Map<String, Object> c = new LinkedHashMap<>(config);
         c.put("backbone", backbone);
         c.put("input_shape", java.util.List.of(shape.channels(), shape.height(), shape.width()));

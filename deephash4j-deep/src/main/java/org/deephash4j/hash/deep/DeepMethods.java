@@ -102,7 +102,7 @@ public final class DeepMethods {
             case "orthohash" -> {
                 OrthoHash.Config d = OrthoHash.Config.defaults(64, "cnn");
                 yield new Training.Settings(d.epochs(), d.batchSize(), d.learningRate(), d.backboneLrScale(), d.weightDecay(),
-                        d.optimiser(), d.schedule(), d.augmentation(), seed);
+                        d.optimiser(), d.schedule(), d.augmentation(), seed, d.training().reestimateBatchNorm());
             }
             case "nsh" -> Nsh.Config.defaults(64, "cnn", viewsFor("nsh", shape), seed).training();
             case "contrastive" -> ContrastiveHashing.Config.defaults(64, "cnn", viewsFor("contrastive", shape), seed).training();
@@ -152,6 +152,6 @@ public final class DeepMethods {
 
     static Training.Settings withEpochs(Training.Settings s, int epochs) {
         return new Training.Settings(epochs, s.batchSize(), s.learningRate(), s.backboneLrScale(), s.weightDecay(), s.optimiser(),
-                s.schedule(), s.augmentation(), s.seed());
+                s.schedule(), s.augmentation(), s.seed(), s.reestimateBatchNorm());
     }
 }

@@ -50,7 +50,8 @@ public final class OrthoHash {
 
         public Config {
             org.deephash4j.codes.BinaryCodes.checkBits(bits);
-            new Training.Settings(epochs, batchSize, learningRate, backboneLrScale, weightDecay, optimiser, schedule, augmentation, seed);
+            new Training.Settings(epochs, batchSize, learningRate, backboneLrScale, weightDecay, optimiser, schedule, augmentation, seed,
+                    false);
         }
 
         /** Defaults for {@code bits}-bit codes and the given backbone. */
@@ -60,8 +61,9 @@ public final class OrthoHash {
 
         /** The optimisation settings. */
         public Training.Settings training() {
+            // no re-estimate of the BatchNorm statistics: without augmentation training's are already of real images
             return new Training.Settings(epochs, batchSize, learningRate, backboneLrScale, weightDecay, optimiser, schedule, augmentation,
-                    seed);
+                    seed, false);
         }
 
         /** Everything, for the saved model's configuration. */

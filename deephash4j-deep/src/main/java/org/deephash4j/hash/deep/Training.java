@@ -70,9 +70,13 @@ public final class Training {
      *
      * @param backboneLrScale the backbone's learning rate as a fraction of the heads' rate
      * @param augmentation the pipeline that makes each training view
+     * @param reestimateBatchNorm whether the trained model's BatchNorm statistics are re-estimated on the
+     *     un-augmented training images ({@link DeepHashFunction#recalibrateBatchNorm}) instead of kept as
+     *     training leaves them (running averages of the last augmented batches); when set, the model an
+     *     {@link EpochListener} gets re-estimates them too, before it first encodes or saves
      */
     public record Settings(int epochs, int batchSize, float learningRate, float backboneLrScale, float weightDecay,
-            Optimiser optimiser, Schedule schedule, Augmentation augmentation, long seed) {
+            Optimiser optimiser, Schedule schedule, Augmentation augmentation, long seed, boolean reestimateBatchNorm) {
 
         public Settings {
             if (epochs <= 0 || batchSize <= 1 || !(learningRate > 0) || !(backboneLrScale >= 0) || !(weightDecay >= 0)) {
@@ -93,11 +97,17 @@ public final class Training {
             m.put("schedule", schedule.describe());
             m.put("augmentation", augmentation.description());
             m.put("seed", seed);
+            // a re-estimate replaces the first with the number of images it used
+            m.put(DeepHashFunction.BN_STATISTICS, reestimateBatchNorm ? "re-estimated on the un-augmented training images"
+                    : "running averages of the last training batches");
             return m;
         }
     }
 
-    /** Told after every epoch, e.g. to evaluate the current model. */
+    /**
+     * Told after every epoch, e.g. to evaluate the current model. {@code current} shares the network
+     * being trained, which training goes on changing after the call.
+     */
     public interface EpochListener {
         void epochDone(int epoch, double meanLoss, DeepHashFunction current);
     }

@@ -41,7 +41,8 @@ import org.deephash4j.util.SeededRandom;
  * The training loop all deep methods share: seeded batch order, augmented views prepared on a
  * background thread while the previous step trains, one memory scope per step, the optimiser with
  * its schedule and backbone learning-rate scale, checkpoints every N epochs and on interrupt, exact
- * resume, and a callback after every epoch. A method supplies only its network and its loss
+ * resume, a callback after every epoch, and BatchNorm statistics re-estimated on the un-augmented
+ * training images when the settings ask for it. A method supplies only its network and its loss
  * ({@link Task}).
  */
 final class TrainingLoop {
@@ -138,6 +139,8 @@ final class TrainingLoop {
             }
         });
         boolean finished = false;
+        // the last epoch's listener gets the final statistics, so the returned model needs no second re-estimate
+        boolean reestimated = false;
         Shape input = DeepHashFunction.inputShape(shape, batch);
         try (Trainer trainer = model.newTrainer(tc)) {
             trainer.initialize(task.inputShapes(input));
@@ -224,7 +227,16 @@ final class TrainingLoop {
                     run.save(new Run.Position(epoch + 1, 0, order.saveState(), 0));
                 }
                 if (listener != null) {
-                    listener.epochDone(epoch, lossSum / steps, task.function(manager, () -> { }));
+                    DeepHashFunction current = task.function(manager, () -> { });
+                    if (s.reestimateBatchNorm()) {
+                        if (epoch == s.epochs()) {
+                            current.recalibrateBatchNorm(x);
+                            reestimated = true;
+                        } else {
+                            current.recalibrateBeforeUse(x);
+                        }
+                    }
+                    listener.epochDone(epoch, lossSum / steps, current);
                 }
             }
             finished = true;
@@ -248,6 +260,11 @@ final class TrainingLoop {
             }
         }
         DeepHashFunction trained = task.function(manager, model);
+        if (reestimated) {
+            trained.recordRecalibration(x.rows());
+        } else if (s.reestimateBatchNorm()) {
+            trained.recalibrateBatchNorm(x);
+        }
         // the model and manager own the network's native memory: keep them reachable until handed over
         java.lang.ref.Reference.reachabilityFence(model);
         java.lang.ref.Reference.reachabilityFence(manager);

@@ -2,7 +2,6 @@ package org.deephash4j.hash.deep;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,10 +20,23 @@ class BatchNormRecalibrationTest {
     java.nio.file.Path dir;
 
     private static DeepHashFunction trainBriefly(FeatureMatrix x) {
+        return trainBriefly(x, 1, false, null);
+    }
+
+    private static DeepHashFunction trainBriefly(FeatureMatrix x, int epochs, boolean reestimate, Training.EpochListener listener) {
         Nsh.Config d = Nsh.Config.defaults(16, "cnn", Augmentation.digits(), 2);
-        Nsh.Config c = new Nsh.Config(16, "cnn", new Training.Settings(1, 32, 1e-3f, 1f, 0f, Training.Optimiser.ADAM,
-                Training.Schedule.CONSTANT, Augmentation.digits(), 2), d.hashLayer(), d.latentDim(), d.loss());
-        return Nsh.train(c, x, WchTest.SHAPE, null, ProgressListener.NONE, null);
+        Nsh.Config c = new Nsh.Config(16, "cnn", new Training.Settings(epochs, 32, 1e-3f, 1f, 0f, Training.Optimiser.ADAM,
+                Training.Schedule.CONSTANT, Augmentation.digits(), 2, reestimate), d.hashLayer(), d.latentDim(), d.loss());
+        return Nsh.train(c, x, WchTest.SHAPE, listener, ProgressListener.NONE, null);
+    }
+
+    /** The largest |per-bit mean| of row-major codes. */
+    private static double worstBitMean(float[] codes, int bits) {
+        double worst = 0;
+        for (double mean : moments(codes, bits)[0]) {
+            worst = Math.max(worst, Math.abs(mean));
+        }
+        return worst;
     }
 
     /** Per-bit mean and (biased) variance of row-major codes. */
@@ -103,7 +115,48 @@ class BatchNormRecalibrationTest {
             assertTrue(e.getMessage().contains("784") && e.getMessage().contains("10"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> f.recalibrateBatchNorm(WchTest.images(1)));
             assertTrue(e.getMessage().contains("at least 2"), e.getMessage());
-            assertFalse(f.contents().config().containsKey(DeepHashFunction.BN_STATISTICS));
+            assertEquals("running averages of the last training batches", f.contents().config().get(DeepHashFunction.BN_STATISTICS),
+                    "a refused re-estimate leaves the statistics as they were");
+        }
+    }
+
+    @Test
+    void trainingReestimatesTheStatisticsWhenTheSettingsAsk() throws Exception {
+        FeatureMatrix x = WchTest.images(64);
+        float[][] afterFirstEpoch = new float[2][];
+        Training.EpochListener[] listeners = new Training.EpochListener[2];
+        for (int run = 0; run < 2; run++) {
+            int r = run;
+            listeners[run] = (epoch, loss, current) -> {
+                if (epoch == 1) {
+                    afterFirstEpoch[r] = current.continuousCodes(x);
+                }
+            };
+        }
+        try (DeepHashFunction kept = trainBriefly(x, 2, false, listeners[0]);
+                DeepHashFunction reestimated = trainBriefly(x, 2, true, listeners[1])) {
+            // the same seed trains the same weights; only the statistics the listener and the result encode with differ
+            assertTrue(worstBitMean(afterFirstEpoch[0], 16) > 0.1, "training's statistics: " + worstBitMean(afterFirstEpoch[0], 16));
+            assertTrue(worstBitMean(afterFirstEpoch[1], 16) < 0.02, "re-estimated before the listener's first encoding: "
+                    + worstBitMean(afterFirstEpoch[1], 16));
+            float[] codes = reestimated.continuousCodes(x);
+            assertTrue(worstBitMean(codes, 16) < 0.02, "the trained model's statistics are re-estimated: " + worstBitMean(codes, 16));
+            assertTrue(worstBitMean(kept.continuousCodes(x), 16) > 0.1, "without the setting they are training's");
+            assertEquals("re-estimated on 64 un-augmented images", reestimated.contents().config().get(DeepHashFunction.BN_STATISTICS));
+            reestimated.recalibrateBatchNorm(x);
+            assertArrayEquals(codes, reestimated.continuousCodes(x), "re-estimating again changes nothing: it was done on these images");
+        }
+    }
+
+    @Test
+    void aListenerThatNeverEncodesGetsTheSameFinalModel() throws Exception {
+        // the last epoch's listener gets the final statistics; the model returned is re-estimated once, either way
+        FeatureMatrix x = WchTest.images(64);
+        try (DeepHashFunction withListener = trainBriefly(x, 2, true, (epoch, loss, current) -> { });
+                DeepHashFunction without = trainBriefly(x, 2, true, null)) {
+            assertTrue(worstBitMean(withListener.continuousCodes(x), 16) < 0.02, "re-estimated at the last epoch");
+            assertTrue(worstBitMean(without.continuousCodes(x), 16) < 0.02, "re-estimated after training");
+            assertEquals(without.contents().config(), withListener.contents().config());
         }
     }
 }

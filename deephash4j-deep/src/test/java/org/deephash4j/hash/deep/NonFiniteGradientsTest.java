@@ -24,7 +24,7 @@ class NonFiniteGradientsTest {
 
     /** 160 items, batch 32: 5 steps an epoch. */
     private static final Training.Settings SETTINGS = new Training.Settings(3, 32, 1e-2f, 1f, 0f, Training.Optimiser.ADAM,
-            Training.Schedule.CONSTANT, Augmentation.none(), 0);
+            Training.Schedule.CONSTANT, Augmentation.none(), 0, false);
 
     /** A two-view task on the mlp backbone whose loss moves the codes; at the steps {@code poisoned} accepts its gradients are NaN. */
     private static final class Poisoned extends TwoViewTask {

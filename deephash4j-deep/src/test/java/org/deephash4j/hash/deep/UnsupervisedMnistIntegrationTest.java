@@ -1,5 +1,6 @@
 package org.deephash4j.hash.deep;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -74,7 +75,8 @@ class UnsupervisedMnistIntegrationTest {
         Nsh.Config d = Nsh.Config.defaults(BITS, "cnn", Augmentation.digits(), 0);
         Nsh.Config c = new Nsh.Config(BITS, "cnn", settings(6), d.hashLayer(), d.latentDim(), d.loss());
         try (DeepHashFunction f = Nsh.train(c, pixels.rows(split.train()), shape, null, ProgressListener.NONE, null)) {
-            f.recalibrateBatchNorm(pixels.rows(split.train()));
+            assertEquals("re-estimated on 5000 un-augmented images", f.contents().config().get(DeepHashFunction.BN_STATISTICS),
+                    "the defaults re-estimate the BatchNorm statistics");
             RetrievalMetrics m = evaluate(f);
             double imbalance = f.encode(pixels.rows(dbSample), null).bitImbalance();
             // on the full reference protocol NSH passes LSH after about 5 epochs of 5,000 images (README); here 6 x 5,000
@@ -101,7 +103,8 @@ class UnsupervisedMnistIntegrationTest {
         Wch.Config c = new Wch.Config(BITS, "cnn", DeepMethods.withEpochs(d.training(), WCH_EPOCHS), d.hashLayer(), d.straightThrough(),
                 d.attentionTemperature(), d.attention(), d.weighted(), d.attendedEncoding(), d.similarity(), d.loss());
         try (DeepHashFunction f = Wch.train(c, pixels.rows(split.train()), shape, null, ProgressListener.NONE, null)) {
-            f.recalibrateBatchNorm(pixels.rows(split.train()));
+            assertEquals("re-estimated on 5000 un-augmented images", f.contents().config().get(DeepHashFunction.BN_STATISTICS),
+                    "the defaults re-estimate the BatchNorm statistics");
             RetrievalMetrics m = evaluate(f);
             double imbalance = f.encode(pixels.rows(dbSample), null).bitImbalance();
             System.out.printf("WCH %d epochs: mAP@1000 %.4f, LSH %.4f, imbalance %.3f%n", WCH_EPOCHS, m.mapAt(1000), lshMap, imbalance);

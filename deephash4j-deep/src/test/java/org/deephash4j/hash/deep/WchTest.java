@@ -43,7 +43,7 @@ class WchTest {
         FeatureMatrix x = images(64);
         Wch.Config d = Wch.Config.defaults(16, backbone, Augmentation.digits(), 3);
         Wch.Config c = new Wch.Config(16, backbone, new Training.Settings(1, 32, 1e-3f, 1f, 0f, Training.Optimiser.ADAM,
-                Training.Schedule.CONSTANT, Augmentation.digits(), 3), head, straightThrough, d.attentionTemperature(), attention, true,
+                Training.Schedule.CONSTANT, Augmentation.digits(), 3, true), head, straightThrough, d.attentionTemperature(), attention, true,
                 attendedEncoding, d.similarity(), d.loss());
         double[] losses = new double[1];
         try (DeepHashFunction f = Wch.train(c, x, SHAPE, (epoch, loss, current) -> losses[0] = loss, ProgressListener.NONE, null)) {
