@@ -90,8 +90,9 @@ final class TrainingLoop {
     }
 
     /**
-     * A step whose gradients are not all finite (one overflowing batch) is skipped rather than allowed to
-     * turn the optimiser's moments, and then every weight, into NaN; this many in a row end the run.
+     * A step whose gradients are not all finite (one overflowing batch), or a spike far above the recent
+     * steps' ({@link GradientGuard}), is skipped rather than allowed to turn the optimiser's moments, and
+     * then every weight, into NaN or to freeze them; this many in a row end the run.
      */
     static final int MAX_SKIPPED_IN_A_ROW = 10;
 
@@ -151,6 +152,7 @@ final class TrainingLoop {
             }
             int stepsThisRun = 0;
             int skippedInARow = 0;
+            GradientGuard guard = new GradientGuard();
             SeededRandom order = SeededRandom.restore(at.orderState());
             double lossSum = at.lossSum();
             for (int epoch = at.epoch(); epoch <= s.epochs(); epoch++) {
@@ -161,7 +163,7 @@ final class TrainingLoop {
                 }
                 order.partialShuffle(perm, n);
                 int first = epoch == at.epoch() ? at.step() : 0;
-                int skippedEpoch = 0;
+                int[] skippedEpoch = new int[GradientGuard.Verdict.values().length];
                 if (first == 0) {
                     lossSum = 0;
                 }
@@ -195,23 +197,22 @@ final class TrainingLoop {
                             lossSum += value;
                             gc.backward(loss);
                         }
-                        if (gradientsFinite(task.trainingBlock(), sub)) {
+                        GradientGuard.Verdict verdict = guard.check(gradientNorm(task.trainingBlock(), sub));
+                        if (verdict == GradientGuard.Verdict.APPLY) {
                             trainer.step();
                             skippedInARow = 0;
                         } else {
-                            skippedEpoch++;
+                            skippedEpoch[verdict.ordinal()]++;
                             if (++skippedInARow > MAX_SKIPPED_IN_A_ROW) {
-                                throw new IllegalStateException(String.format(java.util.Locale.ROOT, "%s training diverged: non-finite "
-                                        + "gradients in %d steps in a row, the last at epoch %d, step %d (try a lower learning rate)",
-                                        task.name(), skippedInARow, epoch, step + 1));
+                                throw new IllegalStateException(String.format(java.util.Locale.ROOT, "%s training diverged: %s in %d "
+                                        + "steps in a row, the last at epoch %d, step %d (try a lower learning rate)", task.name(),
+                                        verdict.reason(), skippedInARow, epoch, step + 1));
                             }
                         }
                     }
                     progress.advance(1);
                     progress.status(String.format(java.util.Locale.ROOT, "loss %.4f, %.0f images/s%s", lossSum / (step + 1),
-                            (double) batch * (step + 1 - first) * 1e9 / (System.nanoTime() - epochStart),
-                            skippedEpoch == 0 ? "" : ", " + skippedEpoch + (skippedEpoch == 1 ? " step" : " steps")
-                                    + " skipped (non-finite gradients)"));
+                            (double) batch * (step + 1 - first) * 1e9 / (System.nanoTime() - epochStart), skipped(skippedEpoch)));
                     stepsThisRun++;
                     boolean stop = stopRequested.get() || (checkpoints != null && checkpoints.stopAfterSteps() > 0
                             && stepsThisRun >= checkpoints.stopAfterSteps());
@@ -292,22 +293,35 @@ final class TrainingLoop {
     }
 
     /**
-     * Whether every gradient of {@code block} is finite, by one sum over all of them (a single
-     * synchronisation per step): an infinite or NaN gradient makes the sum non-finite.
+     * The global L2 norm of {@code block}'s gradients, by one sum of squares over all of them (a single
+     * synchronisation per step); an infinite or NaN gradient makes it non-finite.
      */
-    static boolean gradientsFinite(Block block, NDManager scope) {
+    static double gradientNorm(Block block, NDManager scope) {
         NDArray total = null;
         for (Pair<String, Parameter> p : block.getParameters()) {
             NDArray weight = p.getValue().getArray();
             if (weight.hasGradient()) {
-                try (NDArray gradient = weight.getGradient()) {
-                    NDArray sum = gradient.sum();
+                // the gradient's handle and its square live in the model's manager: closed here, not left to grow
+                try (NDArray gradient = weight.getGradient(); NDArray squares = gradient.square()) {
+                    NDArray sum = squares.sum();
                     sum.attach(scope);
                     total = total == null ? sum : total.add(sum);
                 }
             }
         }
-        return total == null || Float.isFinite(total.getFloat());
+        return total == null ? 0 : Math.sqrt(total.getFloat());
+    }
+
+    /** The progress line's note of the steps skipped this epoch, by reason; empty when none was. */
+    private static String skipped(int[] counts) {
+        StringBuilder note = new StringBuilder();
+        for (GradientGuard.Verdict v : GradientGuard.Verdict.values()) {
+            int count = counts[v.ordinal()];
+            if (count > 0) {
+                note.append(", ").append(count).append(count == 1 ? " step" : " steps").append(" skipped (").append(v.reason()).append(')');
+            }
+        }
+        return note.toString();
     }
 
     /** What a non-finite loss's message says about the parameters: which ones are no longer finite, if any. */

@@ -19,23 +19,33 @@ import org.deephash4j.data.augment.Augmentation;
 import org.deephash4j.util.ProgressListener;
 import org.junit.jupiter.api.Test;
 
-/** The training loop skips a step whose gradients are not finite, and ends a run that keeps producing them. */
+/** The training loop skips a step whose gradients are not finite or spike, and ends a run that keeps producing them. */
 class NonFiniteGradientsTest {
 
     /** 160 items, batch 32: 5 steps an epoch. */
     private static final Training.Settings SETTINGS = new Training.Settings(3, 32, 1e-2f, 1f, 0f, Training.Optimiser.ADAM,
             Training.Schedule.CONSTANT, Augmentation.none(), 0, false);
 
-    /** A two-view task on the mlp backbone whose loss moves the codes; at the steps {@code poisoned} accepts its gradients are NaN. */
+    /**
+     * A two-view task on the mlp backbone whose loss moves the codes; at the steps {@code poisoned} accepts
+     * its gradients are NaN, or its loss is NaN, or (with a {@code spike} factor) its loss and so its
+     * gradients are multiplied by that factor.
+     */
     private static final class Poisoned extends TwoViewTask {
         private final IntPredicate poisoned;
         private final boolean nanLoss;
+        private final float spike;
         private int calls;
 
         Poisoned(IntPredicate poisoned, boolean nanLoss) {
+            this(poisoned, nanLoss, 0);
+        }
+
+        Poisoned(IntPredicate poisoned, boolean nanLoss, float spike) {
             super("poisoned", 16, "mlp", DeepHashFunction.HashLayer.BN_NO_AFFINE, ResumeTest.SHAPE, Map.of());
             this.poisoned = poisoned;
             this.nanLoss = nanLoss;
+            this.spike = spike;
         }
 
         @Override
@@ -51,12 +61,19 @@ class NonFiniteGradientsTest {
             if (!poisoned.test(calls)) {
                 return loss;
             }
+            if (spike > 0) {
+                return loss.mul(spike);
+            }
             // sqrt at 0: a finite loss (0 is added) whose gradient is inf * 0 = NaN; or a NaN loss
             return nanLoss ? loss.add(Float.NaN) : loss.add(u.mul(0).sqrt().sum());
         }
     }
 
     private static List<String> statuses(Poisoned task, FeatureMatrix x) {
+        return statuses(task, x, SETTINGS);
+    }
+
+    private static List<String> statuses(Poisoned task, FeatureMatrix x, Training.Settings settings) {
         List<String> seen = new ArrayList<>();
         ProgressListener record = new ProgressListener() {
             @Override
@@ -76,7 +93,7 @@ class NonFiniteGradientsTest {
                 seen.add(text);
             }
         };
-        try (DeepHashFunction f = TrainingLoop.run(task, SETTINGS, x, ResumeTest.SHAPE, null, record, null)) {
+        try (DeepHashFunction f = TrainingLoop.run(task, settings, x, ResumeTest.SHAPE, null, record, null)) {
             for (Pair<String, Parameter> p : f.block().getParameters()) {
                 for (float v : p.getValue().getArray().toFloatArray()) {
                     assertTrue(Float.isFinite(v), "parameter " + p.getKey() + " stays finite");
@@ -104,6 +121,34 @@ class NonFiniteGradientsTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> statuses(new Poisoned(call -> call >= 2, false), x));
         assertEquals("poisoned training diverged: non-finite gradients in 11 steps in a row, the last at epoch 3, step 2 (try a lower "
+                + "learning rate)", e.getMessage());
+    }
+
+    /** Seven epochs of 5 steps: 35 steps, more than the guard's warm-up and 11 more. */
+    private static final Training.Settings LONGER = DeepMethods.withEpochs(SETTINGS, 7);
+
+    @Test
+    void aGradientSpikeAfterTheWarmUpIsSkippedAndReported() {
+        FeatureMatrix x = OrthoHashTest.features(160, 3, new int[160]);
+        int spikeAt = GradientGuard.WARM_UP + 4;
+        List<String> seen = statuses(new Poisoned(call -> call == spikeAt, false, 1e6f), x, LONGER);
+        assertEquals(35, seen.size(), "one status per step");
+        assertTrue(seen.get(spikeAt - 1).endsWith(", 1 step skipped (gradient spikes)"), seen.get(spikeAt - 1));
+        assertTrue(seen.get(spikeAt - 2).endsWith("images/s"), seen.get(spikeAt - 2));
+        // during the warm-up there is no median to compare with: the same spike goes through
+        seen = statuses(new Poisoned(call -> call == 3, false, 1e6f), x, LONGER);
+        assertTrue(seen.stream().allMatch(line -> line.endsWith("images/s")), seen.toString());
+        // a factor of 10 is no spike
+        seen = statuses(new Poisoned(call -> call == spikeAt, false, 10f), x, LONGER);
+        assertTrue(seen.stream().allMatch(line -> line.endsWith("images/s")), seen.toString());
+    }
+
+    @Test
+    void spikeAfterSpikeEndsTheRun() {
+        FeatureMatrix x = OrthoHashTest.features(160, 3, new int[160]);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> statuses(new Poisoned(call -> call > GradientGuard.WARM_UP, false, 1e6f), x, LONGER));
+        assertEquals("poisoned training diverged: gradient spikes in 11 steps in a row, the last at epoch 7, step 1 (try a lower "
                 + "learning rate)", e.getMessage());
     }
 
