@@ -7,12 +7,12 @@ import java.util.Arrays;
  * not when the norm is not finite (one overflowing batch), and not when it is a spike, more than
  * {@value #SPIKE_FACTOR} times the median of the last accepted steps. One such step is enough to ruin a
  * run with Adam: its second moment grows by the spike squared and then decays by 0.999 a step, so every
- * later update of the weights it touched is about zero for thousands of steps. That is what two runs
- * here showed: an NSH run whose loss jumped at epoch 5 to the value of random codes and whose codes then
- * did not change for 25 epochs (README, "Training collapses"). The factor is far above the step-to-step
- * spread of a healthy run, so a guarded run that meets no spike trains exactly as an unguarded one.
- * Not saved in checkpoints: a resumed run refills its window, and checks for spikes again after
- * {@value #WARM_UP} steps.
+ * later update of the weights it touched is about zero for thousands of steps. Two runs here looked
+ * like that (an NSH run whose loss jumped at epoch 5 to the value of random codes and whose codes then
+ * did not change for 25 epochs; README, "Training collapses"); that a spike caused them is the likeliest
+ * explanation, not a confirmed one. No healthy run here came near the factor, and a guarded run that
+ * meets no spike trains exactly as an unguarded one. Not saved in checkpoints: a resumed run refills its
+ * window, and checks for spikes again after {@value #WARM_UP} steps.
  */
 final class GradientGuard {
 

@@ -61,12 +61,7 @@ class BatchNormRecalibrationTest {
     void statisticsOfTheGivenImagesCentreEveryBit() throws Exception {
         FeatureMatrix x = WchTest.images(64);
         try (DeepHashFunction f = trainBriefly(x)) {
-            float[] before = f.continuousCodes(x);
-            double[][] b = moments(before, 16);
-            double worstBefore = 0;
-            for (double mean : b[0]) {
-                worstBefore = Math.max(worstBefore, Math.abs(mean));
-            }
+            double worstBefore = worstBitMean(f.continuousCodes(x), 16);
             f.recalibrateBatchNorm(x);
             float[] after = f.continuousCodes(x);
             double[][] a = moments(after, 16);
