@@ -294,7 +294,8 @@ final class TrainingLoop {
 
     /**
      * The global L2 norm of {@code block}'s gradients, by one sum of squares over all of them (a single
-     * synchronisation per step); an infinite or NaN gradient makes it non-finite.
+     * synchronisation per step); an infinite or NaN gradient makes it non-finite, and so does one above
+     * about 1e19, whose square overflows float32 (either way the step is skipped).
      */
     static double gradientNorm(Block block, NDManager scope) {
         NDArray total = null;
