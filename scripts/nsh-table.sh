@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The NSH results of the README (issue #6) in one command: NSH, the contrastive baseline, ITQ and LSH on
 # MNIST and Fashion-MNIST at 16/32/64 bits on the PyTorch reference run's split (-p ref), 30 epochs,
-# evaluated every 10 epochs; NSH with tau_sort fixed at 1/64 (nsh-tau64) at 16 and 32 bits (at 64 bits it is the
+# evaluated every 10 epochs; NSH with tau_sort fixed at 1/64 (the default) at 16 and 32 bits (at 64 bits it is the
 # default); then the NSH ablations at 64 bits on MNIST. About an hour on a 2-core machine when nothing else
 # runs (never run two trainings at once there: both slow down about eightfold).
 # Usage: scripts/nsh-table.sh [output-folder] [seed]
@@ -11,7 +11,7 @@ OUT=${1:-deephash-out/nsh-table}
 SEED=${2:-0}
 ./deephash demo -d mnist,fashion-mnist -p ref -m lsh,itq,nsh,contrastive -b 16,32,64 --deep-epochs 30 --eval-every 10 \
     --seed "$SEED" -o "$OUT/main"
-./deephash demo -d mnist,fashion-mnist -p ref -m nsh-tau64 -b 16,32 --deep-epochs 30 --eval-every 10 \
+./deephash demo -d mnist,fashion-mnist -p ref -m nsh -b 16,32 --deep-epochs 30 --eval-every 10 \
     --seed "$SEED" -o "$OUT/tau64"
 ./deephash demo -d mnist -p ref -m nsh-no-sort,nsh-m1,nsh-no-balance -b 64 \
     --deep-epochs 30 --eval-every 10 --seed "$SEED" -o "$OUT/ablations"

@@ -72,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = {"-m", "--methods"}, split = ",", defaultValue = "lsh,pcah,itq,sh,orthohash,nsh", paramLabel = "METHOD",
             description = "Hash methods: lsh, pcah, itq, sh (classic), orthohash (deep, supervised), nsh, contrastive, wch (deep, "
-                + "unsupervised), and their named variants and ablations (e.g. nsh-tau64, wch-plain; see the README). "
+                + "unsupervised), and their named variants and ablations (e.g. nsh-spec, wch-plain; deephash methods lists them). "
                 + "Default: ${DEFAULT-VALUE}.")
     List<String> methods;
 
@@ -129,13 +129,11 @@ final class DemoCommand implements Callable<Integer> {
             for (String methodName : methods) {
                 boolean deep = DeepMethods.isDeep(methodName);
                 for (int b : bits) {
-                    BestEpoch best = new BestEpoch();
-                    SupervisedHashMethod method = deep ? DeepMethods.create(methodName, shape, "cnn", deepEpochs, new ConsoleProgress(),
-                            (epoch, loss, current) -> {
-                                if (evalEvery > 0 && epoch % evalEvery == 0 && epoch < deepEpochs) {
-                                    best.offer(epoch, DeepFit.evaluate(current, pixels, images.images().labels(), split));
-                                }
-                            }) : SupervisedHashMethod.ignoringLabels(ClassicMethods.byName(methodName));
+                    EpochReport report = new EpochReport(deepEpochs, evalEvery, false,
+                            f -> HashingExperiment.evaluate(f, pixels, images.images().labels(), split));
+                    SupervisedHashMethod method = deep ? DeepMethods.recipe(methodName, b, "cnn", shape, seed)
+                            .withTraining(t -> t.with("epochs", deepEpochs)).asHashMethod(shape, report, new ConsoleProgress())
+                            : SupervisedHashMethod.ignoringLabels(ClassicMethods.byName(methodName));
                     say((deep ? "training " + method.name() + " (" + deepEpochs + " epochs)" : "fitting "
                             + method.name()) + " at " + b + " bits on " + split.train().length + " images, encoding "
                             + (split.query().length + split.database().length) + ", evaluating");
@@ -153,8 +151,8 @@ final class DemoCommand implements Callable<Integer> {
                     }
                     outcomes.add(o);
                     if (deep && evalEvery > 0) {
-                        best.offer(deepEpochs, new DeepFit.Evaluation(o.metrics(), o.bitImbalance()));
-                        bestEpochs.put(o.method() + " " + o.bits(), best.describe());
+                        report.offer(deepEpochs, new HashingExperiment.Evaluation(o.metrics(), o.bitImbalance()));
+                        bestEpochs.put(o.method() + " " + o.bits(), report.best());
                     }
                     Path codesFile = out.resolve("codes").resolve(o.method() + "-" + o.bits() + CodeFile.EXTENSION);
                     CodeFile.write(codesFile, o.codes());
@@ -193,22 +191,5 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void say(String message) {
         System.err.println("[demo] " + message);
-    }
-
-    /** The best of the evaluated epochs by mAP@all (chosen on the query set: optimistic, reported beside the last epoch). */
-    private static final class BestEpoch {
-        int epoch;
-        DeepFit.Evaluation best;
-
-        void offer(int e, DeepFit.Evaluation evaluation) {
-            if (best == null || evaluation.metrics().mapAt(0) > best.metrics().mapAt(0)) {
-                epoch = e;
-                best = evaluation;
-            }
-        }
-
-        String describe() {
-            return String.format(Locale.ROOT, "%d: %.4f / %.4f", epoch, best.metrics().mapAt(1000), best.metrics().mapAt(0));
-        }
     }
 }

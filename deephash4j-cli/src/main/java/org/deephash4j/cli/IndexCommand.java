@@ -68,7 +68,7 @@ final class IndexCommand extends CommandGroup {
                 index.add(c);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            index.save(output);
+            IndexFile.save(output, index);
             System.err.printf(Locale.ROOT, "[index] %s index of %d %d-bit codes built in %.2f s; saved to %s%n", index.type(),
                     index.size(), index.bits(), seconds, output.toAbsolutePath());
             return 0;

@@ -65,7 +65,7 @@ class MainTest {
     @Test
     void unknownOptionIsAUsageError() {
         assertEquals(2, Main.execute("demo", "--colour", "red"));
-        assertTrue(stderr().contains("Unknown option") && stderr().contains("'--colour'"), stderr());
+        assertTrue(stderr().contains("unknown option '--colour'") && !stderr().contains("Usage:"), stderr());
     }
 
     @Test
@@ -279,7 +279,81 @@ class MainTest {
         assertEquals(0, Main.execute(concat(common, "--head", "mlp", "--weight-temperature", "0.1", "-o", chosen.toString())), stderr());
         assertEquals(0.1, ((Number) org.deephash4j.hash.HashModels.read(chosen).config().get("weight_temperature")).doubleValue(), 1e-6);
         assertEquals(2, Main.execute(concat(common, "--head", "transformer", "-o", tmp.resolve("x.dhm").toString())));
-        assertTrue(stderr().contains("--head must be linear or mlp, got 'transformer'"), stderr());
+        assertTrue(stderr().contains("--head transformer: head must be linear or mlp, got 'transformer'"), stderr());
+    }
+
+    /**
+     * Every deep setting the command line offers, given a value other than the method's default, reaches
+     * the configuration that trains (as {@code --show-config} prints it), for every method that has it.
+     */
+    @Test
+    void everyDeepOptionReachesTheConfigurationThatTrains() throws IOException {
+        Path data = Files.createDirectories(tmp.resolve("tiny"));
+        IdxReaderTestSupport.writeMnistFolder(data, 20, 10);
+        ObjectMapper json = new ObjectMapper();
+        int checked = 0;
+        for (org.deephash4j.hash.deep.DeepMethod<?> m : org.deephash4j.hash.deep.DeepMethods.all()) {
+            String[] base = {"fit", "-m", m.name(), "-b", "32", "-d", data.toString(), "--show-config", "-o", "x.dhm"};
+            JsonNode defaults = showConfig(json, base);
+            checked += checkOptions(json, org.deephash4j.hash.deep.DeepMethods.recipe(m.name(), 32, "cnn",
+                    new org.deephash4j.data.ImageShape(1, 28, 28), 0), base, defaults);
+        }
+        assertTrue(checked > 40, checked + " options checked");
+    }
+
+    private <C extends org.deephash4j.hash.deep.DeepConfig> int checkOptions(ObjectMapper json, org.deephash4j.hash.deep.DeepRecipe<C> recipe,
+            String[] base, JsonNode defaults) throws IOException {
+        int checked = 0;
+        for (org.deephash4j.hash.deep.Setting<C> setting : recipe.settings()) {
+            String[] option = otherValue(setting.name(), setting.valueLabel(), setting.show(recipe.config()));
+            JsonNode changed = showConfig(json, concat(base, option));
+            org.junit.jupiter.api.Assertions.assertNotEquals(defaults, changed, recipe.name() + " " + String.join(" ", option));
+            checked++;
+        }
+        return checked;
+    }
+
+    private JsonNode showConfig(ObjectMapper json, String[] args) throws IOException {
+        java.io.PrintStream saved = System.out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Main.execute(args), String.join(" ", args) + ": " + stderr());
+        } finally {
+            System.setOut(saved);
+        }
+        return json.readTree(out.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The command-line words that set option {@code name} to a value other than {@code current}. */
+    private static String[] otherValue(String name, String valueLabel, String current) {
+        if (valueLabel == null) {
+            return new String[] {Boolean.parseBoolean(current) ? "--no-" + name : "--" + name};
+        }
+        if (valueLabel.contains("|")) {
+            for (String option : valueLabel.split("\\|")) {
+                if (!option.equals(option.toUpperCase(java.util.Locale.ROOT)) && !option.equals(current)) {
+                    return new String[] {"--" + name, option};
+                }
+            }
+        }
+        return new String[] {"--" + name, current.contains(".") ? String.valueOf(Double.parseDouble(current) * 0.5 + 0.25)
+                : String.valueOf(Integer.parseInt(current) + 1)};
+    }
+
+    @Test
+    void everyNameTheDemoAcceptsFitAcceptsAndTheMethodsCommandListsThem() throws IOException {
+        Path data = Files.createDirectories(tmp.resolve("tiny"));
+        IdxReaderTestSupport.writeMnistFolder(data, 20, 10);
+        for (String name : org.deephash4j.hash.deep.DeepMethods.names()) {
+            assertEquals(0, Main.execute("fit", "-m", name, "-b", "16", "-d", data.toString(), "--show-config", "-o", "x.dhm"),
+                    name + ": " + stderr());
+        }
+        assertEquals(2, Main.execute("fit", "-m", "orthohash", "-b", "16", "-d", data.toString(), "--tau-sort", "0.1", "--show-config",
+                "-o", "x.dhm"));
+        assertTrue(stderr().contains("--tau-sort is not a setting of orthohash"), stderr());
+        assertEquals(2, Main.execute("fit", "-m", "lsh", "-b", "16", "-d", data.toString(), "--bitz", "3", "-o", "x.dhm"));
+        assertTrue(stderr().contains("unknown option '--bitz'") && stderr().contains("did you mean --bits?"), stderr());
     }
 
     private static String[] concat(String[] a, String... b) {

@@ -248,7 +248,7 @@ public final class BinaryCodes {
 
     /**
      * Bit imbalance at or above which codes are reported as collapsed: most bits are the same for nearly
-     * every item (the collapsed NSH runs of nsh-notes.md had 0.94 and 0.97; working models stay below 0.3).
+     * every item (collapsed NSH runs of the PyTorch reference had 0.94 and 0.97; working models stay below 0.3).
      */
     public static final double COLLAPSED_IMBALANCE = 0.9;
 

@@ -41,6 +41,22 @@ public final class HashingExperiment {
         }
     }
 
+    /** mAP@1000 and mAP@all of a hash function on a split, and the bit imbalance of its database codes. */
+    public record Evaluation(RetrievalMetrics metrics, double bitImbalance) {
+    }
+
+    /**
+     * Encodes the split's queries and database with {@code f} and evaluates mAP@1000 and mAP@all: the
+     * quick check of a model during training.
+     */
+    public static Evaluation evaluate(HashFunction f, FeatureMatrix features, MultiHotLabels labels, Split split) {
+        BinaryCodes q = f.encode(features.rows(split.query()), null);
+        BinaryCodes db = f.encode(features.rows(split.database()), null);
+        RetrievalMetrics m = RetrievalEvaluator.evaluate(q, labels.subset(split.query()), db, labels.subset(split.database()),
+                EvalConfig.mapOnly(1000, 0), ProgressListener.NONE);
+        return new Evaluation(m, db.bitImbalance());
+    }
+
     /** Runs {@code method} at {@code bits} on {@code features} / {@code labels} split by {@code split}. */
     public static Outcome run(HashMethod method, int bits, long seed, FeatureMatrix features, MultiHotLabels labels,
             Split split, ProgressListener progress) {

@@ -17,7 +17,6 @@ public final class FlatIndex extends StoredCodesIndex {
 
     static final int TILE = 1024;
     static final int QUERY_BLOCK = 16;
-    static final int CHUNK = 64;
 
     /** An empty index for {@code bits}-bit codes. */
     public FlatIndex(int bits) {
@@ -46,7 +45,7 @@ public final class FlatIndex extends StoredCodesIndex {
             tops[q - q0].reset(kk);
         }
         long[] scratch = new long[TILE * wpc];
-        int[] dist = new int[CHUNK];
+        int[] dist = new int[Kernels.CHUNK];
         long[] qw = queries.words();
         for (int start = 0; start < n; start += TILE) {
             int count = Math.min(TILE, n - start);
@@ -62,13 +61,13 @@ public final class FlatIndex extends StoredCodesIndex {
     }
 
     /**
-     * One query against one tile: distances in chunks of {@value #CHUNK}, and a chunk is looked at
+     * One query against one tile: distances in chunks of {@value Kernels#Kernels.CHUNK}, and a chunk is looked at
      * code by code only if one of its distances is below the query's current bound (rare once the
      * bound settles). Kept small so that C2 compiles and vectorises it as a unit.
      */
     private void scanTile(long[] qw, int qOff, long[] tile, int off, int count, int start, int[] dist, TopK top) {
-        for (int c = 0; c < count; c += CHUNK) {
-            int len = Math.min(CHUNK, count - c);
+        for (int c = 0; c < count; c += Kernels.CHUNK) {
+            int len = Math.min(Kernels.CHUNK, count - c);
             int bound = top.bound();
             if (Kernels.distancesBelow(qw, qOff, wpc, tile, off + c * wpc, len, dist, bound)) {
                 for (int i = 0; i < len; i++) {
@@ -94,7 +93,7 @@ public final class FlatIndex extends StoredCodesIndex {
             int q0 = b * QUERY_BLOCK;
             int q1 = Math.min(nq, q0 + QUERY_BLOCK);
             long[] scratch = new long[TILE * wpc];
-            int[] dist = new int[CHUNK];
+            int[] dist = new int[Kernels.CHUNK];
             RangeCollector[] cols = new RangeCollector[q1 - q0];
             for (int q = q0; q < q1; q++) {
                 cols[q - q0] = new RangeCollector(bits);
@@ -105,8 +104,8 @@ public final class FlatIndex extends StoredCodesIndex {
                 int off = codes.tileOffset(start);
                 for (int q = q0; q < q1; q++) {
                     RangeCollector c = cols[q - q0];
-                    for (int ch = 0; ch < count; ch += CHUNK) {
-                        int len = Math.min(CHUNK, count - ch);
+                    for (int ch = 0; ch < count; ch += Kernels.CHUNK) {
+                        int len = Math.min(Kernels.CHUNK, count - ch);
                         if (Kernels.distancesBelow(queries.words(), q * wpc, wpc, tile, off + ch * wpc, len, dist, radius + 1)) {
                             for (int i = 0; i < len; i++) {
                                 if (dist[i] <= radius) {
@@ -122,11 +121,6 @@ public final class FlatIndex extends StoredCodesIndex {
             }
         });
         return RangeCollector.assemble(radius, hitDist, hitPos, ids);
-    }
-
-    @Override
-    public void save(Path file) throws IOException {
-        IndexFile.save(file, this);
     }
 
     @Override

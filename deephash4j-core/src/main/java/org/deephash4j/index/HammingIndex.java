@@ -37,9 +37,6 @@ public interface HammingIndex {
     /** Removes the codes with these ids (unknown ids are ignored); returns how many were removed. */
     int remove(long[] ids);
 
-    /** Saves the index to one file, atomically. */
-    void save(Path file) throws IOException;
-
     /** Bytes of Java heap the index holds (codes, ids, tables); memory-mapped codes are not counted. */
     long heapBytes();
 }

@@ -53,12 +53,13 @@ public final class IndexFile {
     private IndexFile() {
     }
 
-    static void save(Path file, FlatIndex index) throws IOException {
-        write(file, 0, index.bits(), 0, index.codeStore(), index.idStore());
-    }
-
-    static void save(Path file, MultiIndexHashing index) throws IOException {
-        write(file, 1, index.bits(), index.substrings(), index.codeStore(), index.idStore());
+    /** Saves {@code index} (flat or multi-index hashing) to {@code file}, atomically. */
+    public static void save(Path file, HammingIndex index) throws IOException {
+        switch (index) {
+            case MultiIndexHashing mih -> write(file, 1, mih.bits(), mih.substrings(), mih.codeStore(), mih.idStore());
+            case FlatIndex flat -> write(file, 0, flat.bits(), 0, flat.codeStore(), flat.idStore());
+            default -> throw new IllegalArgumentException("cannot save a " + index.getClass().getSimpleName());
+        }
     }
 
     private static void write(Path file, int type, int bits, int m, CodeStore codes, IdStore ids) throws IOException {

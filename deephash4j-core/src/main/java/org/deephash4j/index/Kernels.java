@@ -7,6 +7,9 @@ package org.deephash4j.index;
  */
 final class Kernels {
 
+    /** Codes whose distances a scan computes in one batch before it looks at them. */
+    static final int CHUNK = 64;
+
     private Kernels() {
     }
 

@@ -56,7 +56,7 @@ public final class MultiIndexHashing extends StoredCodesIndex {
      * The default number of substrings: about 1.7 bits / log2(n), each at most 32 bits. Norouzi et al.
      * suggest bits / log2(n) (about one code per bucket); here a bucket is verified by a sequential,
      * vectorised scan shared by a batch of queries, which makes more and shorter substrings (fewer
-     * probes, larger buckets) faster. Measured with {@code deephash bench search}, random 64-bit codes,
+     * probes, larger buckets) faster. Measured with {@code bench/run search}, random 64-bit codes,
      * k = 10: at 10M codes m = 3, 4, 5, 6, 7 ran 2.1x, 6.1x, 8.7x, 5.9x, 5.0x faster than a flat scan;
      * at 1M, m = 3, 4, 5 ran 0.2x, 1.6x, 1.8x.
      */
@@ -229,7 +229,7 @@ public final class MultiIndexHashing extends StoredCodesIndex {
         final long[] q;
         final int qOff;
         final int[] subKey;
-        final int[] dist = new int[FlatIndex.CHUNK];
+        final int[] dist = new int[Kernels.CHUNK];
 
         Probe(long[] q, int qOff) {
             this.q = q;
@@ -260,8 +260,8 @@ public final class MultiIndexHashing extends StoredCodesIndex {
          * checked for being reached here first.
          */
         private void verify(Table t, int from, int to, int s, int j, Sink sink) {
-            for (int c = from; c < to; c += FlatIndex.CHUNK) {
-                int len = Math.min(FlatIndex.CHUNK, to - c);
+            for (int c = from; c < to; c += Kernels.CHUNK) {
+                int len = Math.min(Kernels.CHUNK, to - c);
                 int bound = sink.bound();
                 if (Kernels.distancesBelow(q, qOff, wpc, t.codes, c * wpc, len, dist, bound)) {
                     for (int i = 0; i < len; i++) {
@@ -344,7 +344,7 @@ public final class MultiIndexHashing extends StoredCodesIndex {
             }
         }
         int maxLength = maxLength();
-        int[] dist = new int[FlatIndex.CHUNK];
+        int[] dist = new int[Kernels.CHUNK];
         for (int s = 0; s <= maxLength && nActive > 0; s++) {
             for (int j = 0; j < m && nActive > 0; j++) {
                 Table t = tables[j];
@@ -402,8 +402,8 @@ public final class MultiIndexHashing extends StoredCodesIndex {
             }
             int bucketFrom = (int) (range >>> 32);
             int bucketTo = (int) range;
-            for (int c = bucketFrom; c < bucketTo; c += FlatIndex.CHUNK) {
-                int len = Math.min(FlatIndex.CHUNK, bucketTo - c);
+            for (int c = bucketFrom; c < bucketTo; c += Kernels.CHUNK) {
+                int len = Math.min(Kernels.CHUNK, bucketTo - c);
                 for (int x = 0; x < g; x++) {
                     int qi = group[x];
                     Probe probe = probes[qi];
@@ -479,11 +479,6 @@ public final class MultiIndexHashing extends StoredCodesIndex {
             max = Math.max(max, t.length);
         }
         return max;
-    }
-
-    @Override
-    public void save(Path file) throws IOException {
-        IndexFile.save(file, this);
     }
 
     @Override

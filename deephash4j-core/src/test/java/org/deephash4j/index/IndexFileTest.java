@@ -46,7 +46,7 @@ class IndexFileTest {
         BinaryCodes codes = random(100_000, 2, false);
         index.add(codes);
         Path f = dir.resolve("i.dhi");
-        index.save(f);
+        IndexFile.save(f, index);
         HammingIndex loaded = IndexFile.load(f);
         assertTrue(loaded.heapBytes() < 500_000, "mapped codes are not on the heap: " + loaded.heapBytes());
         BinaryCodes q = codes.subset(new int[] {5, 77});
@@ -58,7 +58,7 @@ class IndexFileTest {
         MultiIndexHashing index = new MultiIndexHashing(64, 4);
         index.add(random(500, 3, false));
         Path f = dir.resolve("m.dhi");
-        index.save(f);
+        IndexFile.save(f, index);
         return f;
     }
 
@@ -93,7 +93,7 @@ class IndexFileTest {
         FlatIndex other = new FlatIndex(64);
         other.add(random(10, 4, true));
         // saving over a directory fails at the final rename; the temporary file must be cleaned up
-        assertThrows(IOException.class, () -> other.save(dir.resolve("blocked.dhi")));
+        assertThrows(IOException.class, () -> IndexFile.save(dir.resolve("blocked.dhi"), other));
         assertEquals(Arrays.toString(before), Arrays.toString(Files.readAllBytes(f)));
         try (var s = Files.list(dir)) {
             assertEquals(2, s.count(), "no temporary file left behind");

@@ -134,7 +134,7 @@ class IndexPropertyTest {
         }
 
         Path file = dir.resolve("index.dhi");
-        index.save(file);
+        IndexFile.save(file, index);
         HammingIndex loaded = IndexFile.load(file);
         assertEquals(type, loaded.type());
         assertKnn(db, queries, loaded.search(queries, 57), 57, "loaded " + type);

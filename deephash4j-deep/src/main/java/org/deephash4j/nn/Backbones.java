@@ -21,7 +21,7 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code cnn}: 3 x [conv 3x3 - BN - ReLU] with 32/64/128 filters, max-pooling after the first two,
  *       global average pooling: 128 features; for 28x28 and 32x32 images, trained from scratch (the
- *       network of the PyTorch reference run in nsh-notes.md);</li>
+ *       network of the PyTorch reference run);</li>
  *   <li>{@code resnet}: DJL's ResNetV1 with 20 layers (the CIFAR-style network: 3 stages of 16/32/64
  *       filters) ending in a 128-unit linear layer; for 28x28 to 32x32 images, trained from scratch;</li>
  *   <li>{@code vit}: a small vision transformer trained from scratch: 4x4 patches embedded to 64
@@ -47,6 +47,9 @@ public final class Backbones {
 
     /** The backbone called {@code name}. */
     public static Block create(String name) {
+        // every network starts here: the engine must start with deephash4j's settings (cache folder, no
+        // graph optimiser) before any block asks DJL for it
+        DeepEngine.get();
         if (TorchScriptBackbone.isTorchScript(name)) {
             return TorchScriptBackbone.fromSpec(name);
         }
@@ -89,23 +92,12 @@ public final class Backbones {
         SequentialBlock b = new SequentialBlock()
                 .add(Conv2d.builder().setKernelShape(new Shape(VIT_PATCH, VIT_PATCH)).optStride(new Shape(VIT_PATCH, VIT_PATCH))
                         .setFilters(VIT_DIM).build())
-                .add(new LambdaBlock(Backbones::mapToTokens, "tokens"))
+                .add(new LambdaBlock(Tokens::fromMap, "tokens"))
                 .add(new PositionEmbedding());
         for (int i = 0; i < VIT_LAYERS; i++) {
             b.add(new TransformerEncoderBlock(VIT_DIM, 4, 2 * VIT_DIM, 0.1f, Activation::gelu));
         }
-        return b.add(LayerNorm.builder().axis(2).build()).add(new LambdaBlock(Backbones::meanOfTokens, "mean"));
-    }
-
-    /** A feature map {@code (N, d, H, W)} as tokens {@code (N, H*W, d)}. */
-    static NDList mapToTokens(NDList in) {
-        NDArray x = in.singletonOrThrow();
-        Shape s = x.getShape();
-        return new NDList(x.reshape(s.get(0), s.get(1), s.get(2) * s.get(3)).transpose(0, 2, 1));
-    }
-
-    static NDList meanOfTokens(NDList in) {
-        return new NDList(in.singletonOrThrow().mean(new int[] {1}));
+        return b.add(LayerNorm.builder().axis(2).build()).add(new LambdaBlock(Tokens::mean, "mean"));
     }
 
     /**
@@ -124,7 +116,7 @@ public final class Backbones {
         java.util.List<Block> children = backbone.getChildren().values();
         children.subList(0, children.size() - 1).forEach(t::add);
         if (kind.equals("cnn")) {
-            t.add(new LambdaBlock(Backbones::mapToTokens, "tokens"));
+            t.add(new LambdaBlock(Tokens::fromMap, "tokens"));
         }
         return t;
     }

@@ -13,8 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * WCH's mutual attention with learned projections (methods.md U10's alternative to the official
- * parameter-free form): each view's tokens are re-expressed by attending from the other view's
+ * WCH's mutual attention with learned projections: each view's tokens are re-expressed by attending from the other view's
  * positions, {@code A1 = softmax(Q(X2) K(X1)ᵀ / √d) V(X1)}, then added to the view's own tokens and
  * normalised, {@code X1~ = LayerNorm(X1 + A1)} (and symmetrically for view 2, with the same
  * projections). The residual keeps each view's own content in its representation. Inputs: the two

@@ -6,7 +6,7 @@ import org.deephash4j.nn.loss.Norms;
 
 /**
  * WCH's parameter-free mutual attention between the patch tokens of two views of the same images
- * (methods.md §3.2): with {@code A = norm(X1) norm(X2)ᵀ} the cosine of every view-1 patch i with every
+ *: with {@code A = norm(X1) norm(X2)ᵀ} the cosine of every view-1 patch i with every
  * view-2 patch j, each view is re-expressed in the other view's layout,
  * {@code X1~[j] = Σ_i softmax_i(A[i, j] / T) X1[i]} and {@code X2~[i] = Σ_j softmax_j(A[i, j] / T) X2[j]}.
  */

@@ -3,7 +3,7 @@ package org.deephash4j.nn;
 import ai.djl.ndarray.NDArray;
 
 /**
- * SoftSort (Prillo and Eisenschlos, ICML 2020), the differentiable sort NSH uses (methods.md §2.3):
+ * SoftSort (Prillo and Eisenschlos, ICML 2020), the differentiable sort NSH uses:
  * for each row {@code s} of scores, {@code P[r, k] = softmax_k(-|ŝ_r - s_k| / τ)} where {@code ŝ} is
  * {@code s} sorted in descending order, so row {@code r} of {@code P} is a soft one-hot of the item at
  * rank {@code r}. Gradients flow through both {@code s_k} and the sorted values {@code ŝ_r} (a gather

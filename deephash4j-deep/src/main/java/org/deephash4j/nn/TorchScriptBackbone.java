@@ -106,7 +106,7 @@ public final class TorchScriptBackbone extends AbstractBlock implements AutoClos
     private NDArray adapt(NDArray y) {
         Shape s = y.getShape();
         if (s.dimension() == 4) {
-            return tokens ? Backbones.mapToTokens(new NDList(y)).singletonOrThrow() : y.mean(new int[] {2, 3});
+            return tokens ? Tokens.fromMap(new NDList(y)).singletonOrThrow() : y.mean(new int[] {2, 3});
         }
         if (s.dimension() == 2 && !tokens) {
             return y;

@@ -5,7 +5,7 @@ import org.deephash4j.data.ImageShape;
 import org.deephash4j.util.SeededRandom;
 
 /**
- * A pipeline of random transforms applied in order to training images (methods.md's "views").
+ * A pipeline of random transforms applied in order to training images.
  * Each image draws its randomness from a generator seeded by (seed, epoch, position), so a view does
  * not depend on which thread made it or when: augmented training is reproducible and resumable.
  */
@@ -39,7 +39,7 @@ public final class Augmentation {
     }
 
     /**
-     * SDC's {@code mocov2} two-view pipeline for NSH (methods.md §2.6, U7's default), at the images' own
+     * SDC's {@code mocov2} two-view pipeline for NSH, at the images' own
      * size and without ImageNet normalisation (the backbones take [0, 1] pixels). View 1: resized crop
      * (0.2-1), flip, colour jitter (0.4, 0.4, 0.4, hue 0.1) with p 0.8, grayscale with p 0.2, Gaussian blur
      * (σ 0.1-2) always. View 2: resized crop (0.2-1), flip, colour jitter (0.4, 0.4, 0.4, hue 0.4) always,
@@ -65,7 +65,7 @@ public final class Augmentation {
     }
 
     /**
-     * The view of the NSH reference run (nsh-notes.md): random resized crop (area 0.5-1, aspect 3/4-4/3)
+     * The view of the NSH reference run: random resized crop (area 0.5-1, aspect 3/4-4/3)
      * with a rotation of up to 10 degrees, bilinear, zero padding; no flip.
      */
     public static Augmentation digits() {
@@ -81,24 +81,6 @@ public final class Augmentation {
         return of("resized crop (0.5-1) + flip + colour jitter 0.4 (p 0.8) + grayscale (p 0.2) + blur (p 0.5)",
                 new RandomResizedCrop(0.5, 1.0, 3.0 / 4, 4.0 / 3, 0), new HorizontalFlip(0.5),
                 new ColorJitter(0.4, 0.4, 0.4, 0.8), new RandomGrayscale(0.2), new GaussianBlur(0.1, 2.0, 0.5));
-    }
-
-    /**
-     * The pipeline named {@code name} (none, digits, natural, mocov2), or the one a spec such as
-     * {@code crop=0.8-1,rotate=10} describes ({@link AugmentationSpec}).
-     */
-    public static Augmentation named(String name) {
-        if (AugmentationSpec.isSpec(name)) {
-            return AugmentationSpec.parse(name);
-        }
-        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
-            case "none" -> none();
-            case "digits" -> digits();
-            case "natural" -> naturalImages();
-            case "mocov2" -> mocov2();
-            default -> throw new IllegalArgumentException("unknown augmentation '" + name
-                    + "' (none, digits, natural, mocov2, or a spec such as crop=0.8-1,rotate=10,flip=0.5)");
-        };
     }
 
     /** Whether the pipeline leaves images unchanged. */

@@ -26,6 +26,34 @@ public final class AugmentationSpec {
     private AugmentationSpec() {
     }
 
+    /**
+     * The pipeline named {@code name} (none, digits, natural, mocov2), or the one a spec such as
+     * {@code crop=0.8-1,rotate=10} describes .
+     */
+    public static Augmentation named(String name) {
+        if (isSpec(name)) {
+            return parse(name);
+        }
+        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "none" -> Augmentation.none();
+            case "digits" -> Augmentation.digits();
+            case "natural" -> Augmentation.naturalImages();
+            case "mocov2" -> Augmentation.mocov2();
+            default -> throw new IllegalArgumentException("unknown augmentation '" + name
+                    + "' (none, digits, natural, mocov2, or a spec such as crop=0.8-1,rotate=10,flip=0.5)");
+        };
+    }
+
+    /** The name {@link #named} knows {@code a} by (none, digits, natural, mocov2), else its description. */
+    public static String nameOf(Augmentation a) {
+        for (String name : new String[] {"none", "digits", "natural", "mocov2"}) {
+            if (named(name).description().equals(a.description())) {
+                return name;
+            }
+        }
+        return a.description();
+    }
+
     /** Whether {@code name} is a spec of this form rather than a named pipeline. */
     public static boolean isSpec(String name) {
         return name.contains("=");

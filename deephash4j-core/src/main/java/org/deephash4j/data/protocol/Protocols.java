@@ -116,7 +116,7 @@ public final class Protocols {
     private static Protocol reference(String name, String dataset) throws IOException {
         String base = "/org/deephash4j/protocols/" + name + "/";
         return new IndexListProtocol(name, dataset, resourceList(base + SplitFiles.QUERY), resourceList(base + SplitFiles.TRAIN),
-                null, "PyTorch reference run (shared/docs/splits)");
+                null, "the PyTorch reference run's index lists");
     }
 
     private static int[] resourceList(String resource) throws IOException {

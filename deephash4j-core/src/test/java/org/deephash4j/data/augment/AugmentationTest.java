@@ -112,7 +112,7 @@ class AugmentationTest {
         float[] same = new float[GREY.pixels()];
         Augmentation.none().apply(image(GREY, 6), same, GREY, new SeededRandom(0));
         assertArrayEquals(image(GREY, 6), same);
-        assertThrows(IllegalArgumentException.class, () -> Augmentation.named("mosaic"));
+        assertThrows(IllegalArgumentException.class, () -> AugmentationSpec.named("mosaic"));
     }
 
     @Test
@@ -145,7 +145,7 @@ class AugmentationTest {
 
     @Test
     void mocov2GivesEachViewItsOwnPipeline() {
-        Augmentation a = Augmentation.named("mocov2");
+        Augmentation a = AugmentationSpec.named("mocov2");
         assertTrue(a.description().startsWith("mocov2"));
         assertFalse(a.view(0) == a.view(1));
         assertTrue(a.view(0).description().equals("view 1") && a.view(1).description().equals("view 2"));
@@ -165,19 +165,19 @@ class AugmentationTest {
         float[] named = new float[GREY.pixels()];
         float[] spec = new float[GREY.pixels()];
         Augmentation.digits().apply(img, named, GREY, Augmentation.randomFor(0, 2, 5));
-        Augmentation parsed = Augmentation.named("rotate=10, crop=0.5-1");
+        Augmentation parsed = AugmentationSpec.named("rotate=10, crop=0.5-1");
         parsed.apply(img, spec, GREY, Augmentation.randomFor(0, 2, 5));
         assertArrayEquals(named, spec, "crop=0.5-1,rotate=10 is the digits view");
         assertEquals("crop=0.5-1,rotate=10", parsed.description(), "keys in application order");
         float[] flipped = new float[RGB.pixels()];
         float[] rgb = image(RGB, 9);
-        Augmentation.named("flip=1").apply(rgb, flipped, RGB, new SeededRandom(0));
+        AugmentationSpec.named("flip=1").apply(rgb, flipped, RGB, new SeededRandom(0));
         assertArrayEquals(run(new HorizontalFlip(1), rgb, RGB, 0), flipped);
         assertEquals("crop=0.2-1,flip=0.5,jitter=0.4@0.8,grey=0.2,blur=0.5",
-                Augmentation.named("blur=0.5,grey=0.2,jitter=0.4@0.8,flip=0.5,crop=0.2-1").description());
+                AugmentationSpec.named("blur=0.5,grey=0.2,jitter=0.4@0.8,flip=0.5,crop=0.2-1").description());
         for (String bad : new String[] {"crop=0-1", "crop=0.9-0.5", "crop=0.5", "flip=1.5", "flip=x", "mosaic=1", "flip=1,flip=0",
             "jitter=0.4@2", "rotate=-3"}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Augmentation.named(bad), bad);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AugmentationSpec.named(bad), bad);
             assertTrue(e.getMessage().contains(bad), "the message names the spec: " + e.getMessage());
         }
     }

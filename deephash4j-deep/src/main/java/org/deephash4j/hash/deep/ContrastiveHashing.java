@@ -1,9 +1,10 @@
 package org.deephash4j.hash.deep;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.training.Trainer;
+import java.util.List;
+import org.deephash4j.data.MultiHotLabels;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.deephash4j.codes.BinaryCodes;
@@ -20,7 +21,10 @@ import org.deephash4j.util.ProgressListener;
  * sign), plus the quantisation loss; no sort, no latent head. Same backbone, augmentation and balance
  * mechanism as {@link Nsh}, so a difference between the two is the sort's doing.
  */
-public final class ContrastiveHashing {
+public final class ContrastiveHashing implements DeepMethod<ContrastiveHashing.Config> {
+
+    /** The method, as registered in {@link DeepMethods}. */
+    public static final ContrastiveHashing METHOD = new ContrastiveHashing();
 
     private ContrastiveHashing() {
     }
@@ -33,7 +37,7 @@ public final class ContrastiveHashing {
      * @param quantisationWeight λ_q
      */
     public record Config(int bits, String backbone, Training.Settings training, DeepHashFunction.HashLayer hashLayer,
-            float temperature, boolean straightThrough, float quantisationWeight) {
+            float temperature, boolean straightThrough, float quantisationWeight) implements DeepConfig {
 
         public Config {
             BinaryCodes.checkBits(bits);
@@ -43,55 +47,77 @@ public final class ContrastiveHashing {
             }
         }
 
-        /** The reference run's settings (nsh-notes.md): NSH's training settings, τ 0.3 on tanh codes, λ_q 1, hash-BN on. */
+        /** The reference run's settings: NSH's training settings, τ 0.3 on tanh codes, λ_q 1, hash-BN on. */
         public static Config defaults(int bits, String backbone, Augmentation augmentation, long seed) {
             Nsh.Config n = Nsh.Config.defaults(bits, backbone, augmentation, seed);
             return new Config(bits, backbone, n.training(), n.hashLayer(), 0.3f, false, 1f);
         }
 
-        /** Everything, for the saved model's configuration. */
+        @Override
         public Map<String, Object> describe() {
             Map<String, Object> m = new LinkedHashMap<>(training.describe());
             m.put("loss", "NT-Xent on the codes");
             m.put("temperature", temperature);
             m.put("codes_in_training", straightThrough ? "sign, straight-through (tanh gradient)" : "tanh");
             m.put("quantisation_weight", quantisationWeight);
-            return m;
+            return TwoViewTask.describe(m, hashLayer);
         }
+    }
+
+    @Override
+    public String name() {
+        return "contrastive";
+    }
+
+    @Override
+    public String summary() {
+        return "unsupervised baseline: NT-Xent between the two views' codes plus the quantisation loss";
+    }
+
+    @Override
+    public boolean supervised() {
+        return false;
+    }
+
+    @Override
+    public Config defaults(int bits, String backbone, ImageShape shape, long seed) {
+        return Config.defaults(bits, backbone, Nsh.METHOD.defaults(bits, backbone, shape, seed).training().augmentation(), seed);
+    }
+
+    @Override
+    public List<Setting<Config>> settings() {
+        return List.of(
+                TwoViewTask.balance(Config::hashLayer),
+                Setting.component("tau-nce", "T", "NT-Xent temperature.", "temperature"),
+                Setting.component("straight-through", null, "Sign codes with tanh's gradient instead of tanh codes.", "straightThrough"),
+                Setting.component("quantisation-weight", "W", "Weight of the quantisation loss.", "quantisationWeight"));
+    }
+
+    @Override
+    public List<Variant<Config>> variants() {
+        return List.of(new Variant<>("contrastive-st", "straight-through sign codes",
+                c -> org.deephash4j.util.Records.with(c, "straightThrough", true)));
+    }
+
+    @Override
+    public TrainingTask task(Config c, ImageShape shape, MultiHotLabels labels) {
+        SequentialBlock network = DeepHashFunction.network(c.backbone(), c.bits(), c.hashLayer());
+        NtXent ntXent = new NtXent(c.temperature());
+        return TwoViewTask.of(name(), c, shape, network, network, false, (trainer, views, labels1) -> {
+            var b1 = trainer.forward(new NDList(views[0])).singletonOrThrow().tanh();
+            var b2 = trainer.forward(new NDList(views[1])).singletonOrThrow().tanh();
+            var quantisation = Quantisation.loss(b1, b2).mul(c.quantisationWeight());
+            if (c.straightThrough()) {
+                b1 = Quantisation.straightThroughSign(b1);
+                b2 = Quantisation.straightThroughSign(b2);
+            }
+            return ntXent.compute(b1, b2).add(quantisation);
+        });
     }
 
     /** Trains on the rows of {@code x} (images of {@code shape}); no labels are used. */
     public static DeepHashFunction train(Config c, FeatureMatrix x, ImageShape shape, Training.EpochListener listener,
             ProgressListener progress, Training.Checkpoints checkpoints) {
-        return TrainingLoop.run(new Task(c, shape), c.training(), x, shape, listener, progress, checkpoints);
-    }
-
-    private static final class Task extends TwoViewTask {
-        private final Config config;
-        private final NtXent ntXent;
-
-        Task(Config c, ImageShape shape) {
-            super("contrastive", c.bits(), c.backbone(), c.hashLayer(), shape, c.describe());
-            this.config = c;
-            this.ntXent = new NtXent(c.temperature());
-            initialiseAsPyTorch(network);
-        }
-
-        @Override
-        public Block trainingBlock() {
-            return network;
-        }
-
-        @Override
-        public NDArray loss(Trainer trainer, NDArray[] views, NDArray labels) {
-            NDArray b1 = trainer.forward(new NDList(views[0])).singletonOrThrow().tanh();
-            NDArray b2 = trainer.forward(new NDList(views[1])).singletonOrThrow().tanh();
-            NDArray quantisation = Quantisation.loss(b1, b2).mul(config.quantisationWeight());
-            if (config.straightThrough()) {
-                b1 = Quantisation.straightThroughSign(b1);
-                b2 = Quantisation.straightThroughSign(b2);
-            }
-            return ntXent.compute(b1, b2).add(quantisation);
-        }
+        return TrainingLoop.run(METHOD.task(c, shape, null), x, listener, progress, checkpoints);
     }
 }

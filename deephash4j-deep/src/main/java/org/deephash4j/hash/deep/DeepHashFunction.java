@@ -91,6 +91,27 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
             return id;
         }
 
+        /** Whether a BatchNorm keeps the bits balanced. */
+        public boolean balanced() {
+            return this != LINEAR && this != MLP_LN;
+        }
+
+        /** Whether this is WCH's MLP head. */
+        public boolean mlp() {
+            return this == MLP_LN || this == MLP_LN_BN;
+        }
+
+        /** The same kind of head (single linear layer or MLP) with or without the balancing BatchNorm without affine parameters. */
+        public HashLayer withBalance(boolean balance) {
+            return mlp() ? (balance ? MLP_LN_BN : MLP_LN) : (balance ? BN_NO_AFFINE : LINEAR);
+        }
+
+        /** The MLP head or the single linear layer, keeping whether the bits are balanced. */
+        public HashLayer withMlp(boolean mlpHead) {
+            boolean balance = balanced();
+            return mlpHead ? (balance ? MLP_LN_BN : MLP_LN) : (balance ? BN_NO_AFFINE : LINEAR);
+        }
+
         /** The layer saved as {@code id}. */
         public static HashLayer parse(String id) {
             for (HashLayer h : values()) {
@@ -192,7 +213,7 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
      * Re-estimates the running statistics of every BatchNorm layer (backbone and hash layer) on
      * {@code images}, un-augmented, usually the training images. Training leaves statistics of the
      * augmented views, averaged over the last few batches; the images encoded later are not augmented,
-     * and on short runs the mismatch unbalances the bits (README). Forward passes in training mode over
+     * and on short runs the mismatch unbalances the bits (docs/methods/nsh.md). Forward passes in training mode over
      * shuffled batches of {@value #RECALIBRATION_BATCH} (at least {@value #RECALIBRATION_STEPS} batches, at
      * least one pass), no gradients, nothing else changes (layers such as dropout run as in training); the
      * exponential average of the batches' statistics is corrected for its zero start, so it does not
@@ -334,8 +355,11 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
         return ids;
     }
 
-    /** Rebuilds a function from saved contents. */
-    static DeepHashFunction fromContents(ModelContents c) {
+    /**
+     * Rebuilds a function from saved contents; {@code encodingBackbone} wraps the plain backbone block as
+     * the method encodes with it ({@link DeepMethod#encodingBackbone}).
+     */
+    static DeepHashFunction fromContents(ModelContents c, java.util.function.UnaryOperator<Block> encodingBackbone) {
         DeepEngine.get();
         String backbone = (String) c.config().get("backbone");
         @SuppressWarnings("unchecked")
@@ -350,7 +374,7 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
         boolean torchScript = TorchScriptBackbone.isTorchScript(backbone);
         Block backboneBlock = torchScript ? TorchScriptBackbone.fromBytes(c.section(TorchScriptBackbone.SECTION),
                 c.method() + " model's backbone") : Backbones.create(backbone);
-        SequentialBlock net = network(Wch.encodingBackbone(c.config(), backbone, backboneBlock), c.bits(), layer);
+        SequentialBlock net = network(encodingBackbone.apply(backboneBlock), c.bits(), layer);
         net.initialize(manager, DataType.FLOAT32, inputShape(shape, 1));
         java.util.Set<String> inModule = parameterIds(torchScriptIn(net));
         for (Pair<String, Parameter> p : net.getParameters()) {

@@ -1,22 +1,21 @@
 package org.deephash4j.hash.deep;
 
-import java.util.Set;
 import org.deephash4j.hash.HashFunction;
 import org.deephash4j.hash.HashModelLoader;
 import org.deephash4j.hash.ModelContents;
 
-/** Rebuilds saved deep hash functions; registered as a {@link java.util.ServiceLoader} provider. */
+/** Rebuilds saved models of the methods registered in {@link DeepMethods}; a {@link java.util.ServiceLoader} provider. */
 public final class DeepModelLoader implements HashModelLoader {
-
-    private static final Set<String> METHODS = Set.of("orthohash", "nsh", "contrastive", "wch");
 
     @Override
     public boolean supports(String method) {
-        return METHODS.contains(method);
+        return DeepMethods.method(method).isPresent();
     }
 
     @Override
     public HashFunction load(ModelContents contents) {
-        return DeepHashFunction.fromContents(contents);
+        DeepMethod<?> method = DeepMethods.method(contents.method()).orElseThrow();
+        String backbone = String.valueOf(contents.config().get("backbone"));
+        return DeepHashFunction.fromContents(contents, block -> method.encodingBackbone(contents.config(), backbone, block));
     }
 }

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * run with Adam: its second moment grows by the spike squared and then decays by 0.999 a step, so every
  * later update of the weights it touched is about zero for thousands of steps. Two runs here looked
  * like that (an NSH run whose loss jumped at epoch 5 to the value of random codes and whose codes then
- * did not change for 25 epochs; README, "Training collapses"); that a spike caused them is the likeliest
+ * did not change for 25 epochs; docs/methods/nsh.md, "Training collapses"); that a spike caused them is the likeliest
  * explanation, not a confirmed one. No healthy run here came near the factor, and a guarded run that
  * meets no spike trains exactly as an unguarded one. Not saved in checkpoints: a resumed run refills its
  * window, and checks for spikes again after {@value #WARM_UP} steps.

@@ -1,10 +1,9 @@
 package org.deephash4j.hash.deep;
 
-import java.util.Locale;
 import org.deephash4j.util.SeededRandom;
 
 /**
- * The fixed binary target code of every class in OrthoHash (methods.md §4.3), as a {@code classes x
+ * The fixed binary target code of every class in OrthoHash, as a {@code classes x
  * bits} matrix of -1 / +1, generated from a seed:
  * <ul>
  *   <li>{@link Kind#BERNOULLI} (the default): every bit +1 or -1 with probability 1/2;</li>
@@ -21,16 +20,7 @@ public final class TargetCodes {
 
     /** How the codes are generated. */
     public enum Kind {
-        BERNOULLI, MAXHD, HADAMARD;
-
-        /** The kind named {@code name} (case-insensitive). */
-        public static Kind parse(String name) {
-            try {
-                return valueOf(name.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown target codes '" + name + "' (bernoulli, maxhd, hadamard)");
-            }
-        }
+        BERNOULLI, MAXHD, HADAMARD
     }
 
     static final double MAXHD_START = 0.61;

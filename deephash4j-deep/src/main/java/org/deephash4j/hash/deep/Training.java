@@ -2,9 +2,11 @@ package org.deephash4j.hash.deep;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import org.deephash4j.data.augment.Augmentation;
+import org.deephash4j.data.augment.AugmentationSpec;
+import org.deephash4j.util.Records;
 
 /**
  * What every deep method's training shares: the optimiser and schedule settings, checkpoints, the
@@ -16,16 +18,7 @@ public final class Training {
     }
 
     /** The optimiser. */
-    public enum Optimiser { ADAM, SGD;
-
-        /** {@code adam} or {@code sgd}. */
-        public static Optimiser parse(String name) {
-            return switch (name.toLowerCase(Locale.ROOT)) {
-                case "adam" -> ADAM;
-                case "sgd" -> SGD;
-                default -> throw new IllegalArgumentException("optimizer must be adam or sgd, got '" + name + "'");
-            };
-        }
+    public enum Optimiser { ADAM, SGD
     }
 
     /** The learning-rate schedule over epochs. */
@@ -36,16 +29,6 @@ public final class Training {
         COSINE,
         /** The full rate throughout (the NSH reference run). */
         CONSTANT;
-
-        /** {@code step}, {@code cosine} or {@code constant}. */
-        public static Schedule parse(String name) {
-            return switch (name.toLowerCase(Locale.ROOT)) {
-                case "step" -> STEP;
-                case "cosine" -> COSINE;
-                case "constant" -> CONSTANT;
-                default -> throw new IllegalArgumentException("schedule must be step, cosine or constant, got '" + name + "'");
-            };
-        }
 
         /** The rate of epoch {@code epoch} (1-based) of {@code epochs}. */
         public float rate(float base, int epoch, int epochs) {
@@ -78,6 +61,19 @@ public final class Training {
     public record Settings(int epochs, int batchSize, float learningRate, float backboneLrScale, float weightDecay,
             Optimiser optimiser, Schedule schedule, Augmentation augmentation, long seed, boolean reestimateBatchNorm) {
 
+        /**
+         * The settings most methods start from: 30 epochs, batch 64, Adam at lr 1e-3 without weight decay,
+         * constant rate, the backbone at the full rate, BatchNorm statistics re-estimated after training.
+         */
+        public static Settings defaults(Augmentation augmentation, long seed) {
+            return new Settings(30, 64, 1e-3f, 1f, 0f, Optimiser.ADAM, Schedule.CONSTANT, augmentation, seed, true);
+        }
+
+        /** A copy with the component {@code name} (e.g. {@code epochs}) set to {@code value}. */
+        public Settings with(String name, Object value) {
+            return Records.with(this, name, value);
+        }
+
         public Settings {
             if (epochs <= 0 || batchSize <= 1 || !(learningRate > 0) || !(backboneLrScale >= 0) || !(weightDecay >= 0)) {
                 throw new IllegalArgumentException("invalid training settings: epochs " + epochs + ", batch " + batchSize
@@ -103,6 +99,25 @@ public final class Training {
             return m;
         }
     }
+
+    /** The training settings a user may change for every method ({@code --epochs 10} and so on). */
+    public static final List<Setting<Settings>> SETTINGS = List.of(
+            Setting.component("epochs", "N", "Training epochs.", "epochs"),
+            Setting.component("batch-size", "N", "Images per training step.", "batchSize"),
+            Setting.component("lr", "LR", "Learning rate of the heads.", "learningRate"),
+            Setting.component("backbone-lr-scale", "S", "The backbone's learning rate as a fraction of the heads'; 0 freezes it.",
+                    "backboneLrScale"),
+            Setting.component("weight-decay", "WD", "L2 weight decay.", "weightDecay"),
+            Setting.component("optimizer", "adam|sgd", "Optimiser (SGD with momentum 0.9).", "optimiser"),
+            Setting.component("schedule", "step|cosine|constant",
+                    "Learning-rate schedule: x0.1 after 80 % of the epochs, half a cosine to 0, or constant.", "schedule"),
+            new Setting<>("augment", "none|digits|natural|mocov2|SPEC", "Training-view augmentation: digits = resized crop + "
+                    + "rotation 10; natural = crop, flip, jitter, grey, blur; mocov2 = two different views; or a SPEC such as "
+                    + "crop=0.8-1,rotate=10 (keys crop=MIN-MAX, rotate=DEG, flip=P, jitter=S[@P], grey=P, blur=P).",
+                    s -> AugmentationSpec.nameOf(s.augmentation()), (s, v) -> s.with("augmentation", AugmentationSpec.named(v))),
+            Setting.component("recalibrate-bn", null, "Re-estimate the BatchNorm statistics on the un-augmented training images "
+                    + "after training (and before an epoch's evaluation) instead of keeping those of the last augmented batches.",
+                    "reestimateBatchNorm"));
 
     /**
      * Told after every epoch, e.g. to evaluate the current model. {@code current} shares the network

@@ -42,52 +42,10 @@ import org.deephash4j.util.SeededRandom;
  * background thread while the previous step trains, one memory scope per step, the optimiser with
  * its schedule and backbone learning-rate scale, checkpoints every N epochs and on interrupt, exact
  * resume, a callback after every epoch, and BatchNorm statistics re-estimated on the un-augmented
- * training images when the settings ask for it. A method supplies only its network and its loss
- * ({@link Task}).
+ * training images when the settings ask for it. A method supplies only its networks, its objective
+ * and what its batches hold ({@link TrainingTask}).
  */
 final class TrainingLoop {
-
-    /** What one method contributes to the loop. */
-    interface Task {
-        /** The method's name, e.g. {@code orthohash}; checkpoints are {@code <name>-checkpoint}. */
-        String name();
-
-        /** Code length. */
-        int bits();
-
-        /** Everything that defines the run; a checkpoint is resumed only by a run with the same identity. */
-        Map<String, Object> identity();
-
-        /** The encoding network (backbone, hash layer, normalisation); its first child is the backbone. */
-        Block hashNetwork();
-
-        /** What the trainer owns and updates: the encoding network, or a larger block sharing its children. */
-        Block trainingBlock();
-
-        /** Augmented views made of every image (1 or 2). */
-        int views();
-
-        /** The shapes the training block takes, given one view's batch shape: one view by default. */
-        default Shape[] inputShapes(Shape view) {
-            return new Shape[] {view};
-        }
-
-        /** Labels as a row-major {@code items x classes} 0/1 matrix, or {@code null} for unsupervised methods. */
-        byte[] labels();
-
-        /** Number of label columns (0 when unsupervised). */
-        int classes();
-
-        /** Called once after the parameters exist and before the first step (e.g. arrays living as long as the run). */
-        default void prepare(NDManager manager) {
-        }
-
-        /** The loss of one batch; {@code views[v]} has shape {@code (batch, C, H, W)}, labels {@code (batch, classes)} or null. */
-        NDArray loss(Trainer trainer, NDArray[] views, NDArray labels);
-
-        /** The encoding network as a hash function (for epoch callbacks and the result). */
-        DeepHashFunction function(NDManager manager, AutoCloseable owner);
-    }
 
     /**
      * A step whose gradients are not all finite (one overflowing batch), or a spike far above the recent
@@ -99,9 +57,11 @@ final class TrainingLoop {
     private TrainingLoop() {
     }
 
-    /** Trains {@code task} on the rows of {@code x} (images of {@code shape}). */
-    static DeepHashFunction run(Task task, Training.Settings s, FeatureMatrix x, ImageShape shape, Training.EpochListener listener,
-            ProgressListener progress, Training.Checkpoints checkpoints) {
+    /** Trains {@code task} on the rows of {@code x} (images of the task's shape) with the task's training settings. */
+    static DeepHashFunction run(TrainingTask task, FeatureMatrix x, Training.EpochListener listener, ProgressListener progress,
+            Training.Checkpoints checkpoints) {
+        Training.Settings s = task.config().training();
+        ImageShape shape = task.shape();
         if (x.columns() != shape.pixels()) {
             throw new IllegalArgumentException("inputs have " + x.columns() + " values, shape " + shape + " needs " + shape.pixels());
         }
@@ -113,10 +73,10 @@ final class TrainingLoop {
         int steps = n / batch;
         DeepEngine.seed(s.seed());
         NDManager manager = NDManager.newBaseManager();
-        Model model = Model.newInstance(task.name());
+        Model model = Model.newInstance(task.method());
         model.setBlock(task.trainingBlock());
         Map<String, Float> scales = new HashMap<>();
-        for (Pair<String, Parameter> p : task.hashNetwork().getChildren().get(0).getValue().getParameters()) {
+        for (Pair<String, Parameter> p : task.encoder().getChildren().get(0).getValue().getParameters()) {
             scales.put(p.getValue().getId(), s.backboneLrScale());
         }
         ScaledAdam optimiser = new ScaledAdam(s.optimiser() == Training.Optimiser.SGD, s.learningRate(), s.weightDecay(), scales);
@@ -124,7 +84,7 @@ final class TrainingLoop {
         int[] perm = new int[n];
         Batches batches = new Batches(s, task, x.values(), shape, batch);
         ExecutorService prefetch = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, task.name() + "-batches");
+            Thread t = new Thread(r, task.method() + "-batches");
             t.setDaemon(true);
             return t;
         });
@@ -145,7 +105,7 @@ final class TrainingLoop {
         Shape input = DeepHashFunction.inputShape(shape, batch);
         try (Trainer trainer = model.newTrainer(tc)) {
             trainer.initialize(task.inputShapes(input));
-            task.prepare(manager);
+            task.objective().prepare(manager);
             Run.Position at = run.resumeOrStart();
             if (hook != null) {
                 Runtime.getRuntime().addShutdownHook(hook);
@@ -187,11 +147,11 @@ final class TrainingLoop {
                                 : sub.create(FloatBuffer.wrap(batches.y[slot]), new Shape(batch, task.classes()));
                         try (GradientCollector gc = trainer.newGradientCollector()) {
                             zeroGradients(task.trainingBlock(), sub.zeros(new Shape()));
-                            NDArray loss = task.loss(trainer, views, labels);
+                            NDArray loss = task.objective().loss(trainer, views, labels);
                             float value = loss.getFloat();
                             if (!Float.isFinite(value)) {
                                 throw new IllegalStateException(String.format(java.util.Locale.ROOT, "%s training diverged: loss %s at "
-                                        + "epoch %d, step %d; %s (try a lower learning rate)", task.name(), value, epoch, step + 1,
+                                        + "epoch %d, step %d; %s (try a lower learning rate)", task.method(), value, epoch, step + 1,
                                         nonFiniteParameters(task.trainingBlock())));
                             }
                             lossSum += value;
@@ -205,7 +165,7 @@ final class TrainingLoop {
                             skippedEpoch[verdict.ordinal()]++;
                             if (++skippedInARow > MAX_SKIPPED_IN_A_ROW) {
                                 throw new IllegalStateException(String.format(java.util.Locale.ROOT, "%s training diverged: %s in %d "
-                                        + "steps in a row, the last at epoch %d, step %d (try a lower learning rate)", task.name(),
+                                        + "steps in a row, the last at epoch %d, step %d (try a lower learning rate)", task.method(),
                                         verdict.reason(), skippedInARow, epoch, step + 1));
                             }
                         }
@@ -365,16 +325,18 @@ final class TrainingLoop {
         final float[][][] x;
         final float[][] y = new float[2][];
         final Training.Settings settings;
-        final Task task;
+        final TrainingTask task;
+        final byte[] labels;
         final float[] images;
         final ImageShape shape;
         final int batch;
         final float[] view;
         final float[] source;
 
-        Batches(Training.Settings settings, Task task, float[] images, ImageShape shape, int batch) {
+        Batches(Training.Settings settings, TrainingTask task, float[] images, ImageShape shape, int batch) {
             this.settings = settings;
             this.task = task;
+            this.labels = task.labels() == null ? null : task.labels().toMatrix();
             this.images = images;
             this.shape = shape;
             this.batch = batch;
@@ -390,7 +352,6 @@ final class TrainingLoop {
             int d = shape.pixels();
             Augmentation a = settings.augmentation();
             int classes = task.classes();
-            byte[] labels = task.labels();
             for (int b = 0; b < batch; b++) {
                 int position = step * batch + b;
                 int item = perm[position];
@@ -417,14 +378,14 @@ final class TrainingLoop {
         record Position(int epoch, int step, long[] orderState, double lossSum) {
         }
 
-        final Task task;
+        final TrainingTask task;
         final Training.Settings settings;
         final ScaledAdam optimiser;
         final ImageShape shape;
         final int items;
         final Training.Checkpoints checkpoints;
 
-        Run(Task task, Training.Settings settings, ScaledAdam optimiser, ImageShape shape, int items, Training.Checkpoints checkpoints) {
+        Run(TrainingTask task, Training.Settings settings, ScaledAdam optimiser, ImageShape shape, int items, Training.Checkpoints checkpoints) {
             this.task = task;
             this.settings = settings;
             this.optimiser = optimiser;
@@ -434,7 +395,7 @@ final class TrainingLoop {
         }
 
         String method() {
-            return task.name() + "-checkpoint";
+            return task.method() + "-checkpoint";
         }
 
         private Map<String, Object> identity() {
@@ -452,7 +413,7 @@ final class TrainingLoop {
             }
             ModelContents ck = HashModels.read(checkpoints.file());
             if (!method().equals(ck.method())) {
-                throw new IllegalArgumentException(checkpoints.file() + " is not a " + task.name() + " checkpoint (" + ck.method() + ")");
+                throw new IllegalArgumentException(checkpoints.file() + " is not a " + task.method() + " checkpoint (" + ck.method() + ")");
             }
             Object saved = ck.config().get("run");
             if (!identity().toString().equals(String.valueOf(saved))) {

@@ -1,45 +1,37 @@
 package org.deephash4j.hash.deep;
 
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.initializer.XavierInitializer;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.deephash4j.data.ImageShape;
-import org.deephash4j.nn.Backbones;
+import org.deephash4j.util.Records;
 
 /**
- * The part of the training loop the unsupervised methods share: two augmented views of every image,
- * no labels, the encoding network (backbone, hash layer) that the saved model keeps.
+ * What the unsupervised methods' training tasks share: two augmented views of every image, no labels,
+ * the encoding network (backbone, hash layer) that the saved model keeps, PyTorch's initialisation,
+ * and the balance setting of their hash layers.
  */
-abstract class TwoViewTask implements TrainingLoop.Task {
+final class TwoViewTask {
 
-    final String name;
-    final int bits;
-    final String backbone;
-    final ImageShape shape;
-    final SequentialBlock network;
-    final Map<String, Object> describe;
-
-    TwoViewTask(String name, int bits, String backbone, DeepHashFunction.HashLayer layer, ImageShape shape,
-            Map<String, Object> describe) {
-        this(name, bits, backbone, Backbones.create(backbone), layer, shape, describe);
+    private TwoViewTask() {
     }
 
-    /** As above, on a given backbone block (e.g. one wrapped for a different encoding-time pooling). */
-    TwoViewTask(String name, int bits, String backbone, Block backboneBlock, DeepHashFunction.HashLayer layer, ImageShape shape,
-            Map<String, Object> describe) {
-        this.name = name;
-        this.bits = bits;
-        this.backbone = backbone;
-        this.shape = shape;
-        this.network = DeepHashFunction.network(backboneBlock, bits, layer);
-        Map<String, Object> all = new LinkedHashMap<>(describe);
-        all.put("hash_layer", layer.id());
-        all.put("views", 2);
-        this.describe = java.util.Collections.unmodifiableMap(all);
+    /**
+     * The task of unsupervised method {@code method}: two views of every image through {@code training},
+     * which shares its children with {@code encoder}.
+     *
+     * @throws IllegalArgumentException if the configuration's augmentation makes both views the same image
+     */
+    static TrainingTask of(String method, DeepConfig c, ImageShape shape, SequentialBlock encoder, Block training, boolean viewsTogether,
+            TrainingTask.Objective objective) {
+        if (c.training().augmentation().isIdentity()) {
+            throw new IllegalArgumentException(method + " learns from two augmented views of each image; with augmentation none "
+                    + "both views are the same image and there is nothing to learn (choose digits, natural or mocov2)");
+        }
+        initialiseAsPyTorch(training);
+        return new TrainingTask(method, c, shape, encoder, training, viewsTogether, 2, null, objective);
     }
 
     /**
@@ -53,52 +45,31 @@ abstract class TwoViewTask implements TrainingLoop.Task {
     }
 
     /** The hash layer and its normalisation: the encoding network's children after the backbone. */
-    SequentialBlock hashHead() {
+    static SequentialBlock hashHead(SequentialBlock network) {
         SequentialBlock head = new SequentialBlock();
         network.getChildren().values().stream().skip(1).forEach(head::add);
         return head;
     }
 
-    @Override
-    public String name() {
-        return name;
+    /** The description an unsupervised configuration saves: its settings, its hash layer and the views. */
+    static Map<String, Object> describe(Map<String, Object> settings, DeepHashFunction.HashLayer layer) {
+        Map<String, Object> all = new java.util.LinkedHashMap<>(settings);
+        all.put("hash_layer", layer.id());
+        all.put("views", 2);
+        return all;
     }
 
-    @Override
-    public int bits() {
-        return bits;
-    }
-
-    @Override
-    public Map<String, Object> identity() {
-        Map<String, Object> m = new LinkedHashMap<>(describe);
-        m.put("bits", bits);
-        m.put("backbone", backbone);
-        return m;
-    }
-
-    @Override
-    public Block hashNetwork() {
-        return network;
-    }
-
-    @Override
-    public int views() {
-        return 2;
-    }
-
-    @Override
-    public byte[] labels() {
-        return null;
-    }
-
-    @Override
-    public int classes() {
-        return 0;
-    }
-
-    @Override
-    public DeepHashFunction function(NDManager manager, AutoCloseable owner) {
-        return new DeepHashFunction(name, bits, backbone, shape, describe, manager, network, owner);
+    /**
+     * The {@code balance} setting of a configuration whose hash layer is the record component
+     * {@code hashLayer}: {@code bn} (BatchNorm without affine parameters before tanh) or {@code none}.
+     */
+    static <C extends Record & DeepConfig> Setting<C> balance(java.util.function.Function<C, DeepHashFunction.HashLayer> layer) {
+        return new Setting<>("balance", "bn|none", "Bit balance by BatchNorm without affine parameters before tanh, or none.",
+                c -> layer.apply(c).balanced() ? "bn" : "none",
+                (c, v) -> Records.with(c, "hashLayer", layer.apply(c).withBalance(switch (v) {
+                    case "bn" -> true;
+                    case "none" -> false;
+                    default -> throw new IllegalArgumentException("balance must be bn or none, got '" + v + "'");
+                })));
     }
 }

@@ -8,7 +8,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.Trainer;
+import ai.djl.nn.SequentialBlock;
+import java.util.List;
+import org.deephash4j.data.MultiHotLabels;
+import org.deephash4j.util.Records;
 import ai.djl.util.PairList;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +29,7 @@ import org.deephash4j.nn.loss.WeightedSimilarity;
 import org.deephash4j.util.ProgressListener;
 
 /**
- * WCH, Weighted Contrastive Hashing (Yu et al., ACCV 2022; methods.md §3), unsupervised: the patch
+ * WCH, Weighted Contrastive Hashing (Yu et al., ACCV 2022), unsupervised: the patch
  * tokens of two augmented views pass through a parameter-free mutual attention that re-expresses each
  * view in the other's layout; the attended tokens are pooled and hashed (the official LayerNorm and MLP,
  * or as an option a linear layer with BatchNorm; tanh, straight-through sign); the patch-level
@@ -34,7 +37,10 @@ import org.deephash4j.util.ProgressListener;
  * ({@link WeightedContrastiveLoss}). At encoding time one image's raw tokens are pooled (no
  * attention), as in the official code.
  */
-public final class Wch {
+public final class Wch implements DeepMethod<Wch.Config> {
+
+    /** The method, as registered in {@link DeepMethods}. */
+    public static final Wch METHOD = new Wch();
 
     private Wch() {
     }
@@ -47,7 +53,7 @@ public final class Wch {
      *     {@code BN_NO_AFFINE}: the NSH and contrastive baselines' single linear layer on the pooled tokens
      * @param straightThrough train on sign codes with tanh's gradient (official); off: on the tanh codes
      *     themselves, as the contrastive baseline
-     * @param attentionTemperature T of the parameter-free mutual attention (1)
+     * @param attentionTemperature T of the parameter-free mutual attention
      * @param attention the mutual attention: parameter-free (official), learned projections, or none (an
      *     ablation: each view pools its own tokens)
      * @param weighted soft targets from the weighted similarity (off: an ablation, one-hot targets, i.e.
@@ -57,7 +63,7 @@ public final class Wch {
      */
     public record Config(int bits, String backbone, Training.Settings training, DeepHashFunction.HashLayer hashLayer,
             boolean straightThrough, float attentionTemperature, Attention attention, boolean weighted, boolean attendedEncoding,
-            WeightedSimilarity similarity, WeightedContrastiveLoss loss) {
+            WeightedSimilarity similarity, WeightedContrastiveLoss loss) implements DeepConfig {
 
         public Config {
             BinaryCodes.checkBits(bits);
@@ -78,41 +84,31 @@ public final class Wch {
          * (batch 64, Adam lr 1e-3, constant rate, 30 epochs; the official lr 1e-5 and 50 epochs are for
          * fine-tuning a pre-trained ViT-B/16), the NSH and contrastive baselines' hash layer (one linear
          * layer and BatchNorm without affine parameters on the pooled tokens) instead of the official MLP,
-         * T_w 0.02 instead of 0.2 and the attention's T 0.1 instead of 1; the values chosen on the validation
-         * split val:mnist-ref (64 bits, 6 epochs, mAP@1000; README): with the MLP head, T 1 0.505, 0.3 0.576,
-         * 0.1 0.704, 0.03 0.667; then the head: MLP 0.714, linear at T_w 0.05 0.779, 0.02 0.852, 0.01 0.840
-         * (WCH's network without attention and weights: MLP 0.688, linear 0.905). And, as NSH, the BatchNorm
-         * statistics re-estimated on the un-augmented training images after training: no tuned value, it
-         * removes the mismatch between training's augmented views and the images encoded (its effect is
-         * measured in the README).
+         * T_w 0.02 instead of 0.2 and the attention's T 0.1 instead of 1, chosen on a validation split
+         * (docs/methods/wch.md); and, as NSH, the BatchNorm statistics re-estimated on the un-augmented
+         * training images after training.
          */
         public static Config defaults(int bits, String backbone, Augmentation augmentation, long seed) {
-            Training.Settings t = new Training.Settings(30, 64, 1e-3f, 1f, 0f, Training.Optimiser.ADAM, Training.Schedule.CONSTANT,
-                    augmentation, seed, true);
-            return new Config(bits, backbone, t, DeepHashFunction.HashLayer.BN_NO_AFFINE, true, FROM_SCRATCH_ATTENTION_TEMPERATURE,
-                    Attention.PARAMETER_FREE, true, false, similarity(FROM_SCRATCH_WEIGHT_TEMPERATURE), WeightedContrastiveLoss.defaults());
+            return new Config(bits, backbone, Training.Settings.defaults(augmentation, seed), DeepHashFunction.HashLayer.BN_NO_AFFINE, true,
+                    FROM_SCRATCH_ATTENTION_TEMPERATURE, Attention.PARAMETER_FREE, true, false, similarity(FROM_SCRATCH_WEIGHT_TEMPERATURE),
+                    WeightedContrastiveLoss.defaults());
         }
 
         /**
          * {@link #defaults} with the official MLP hash head (LayerNorm, 1024, ReLU, linear) plus the
-         * hash-BN balance fix, and the T_w that suits it, 0.05 ({@link Wch#MLP_HEAD_WEIGHT_TEMPERATURE};
-         * val:mnist-ref, 64 bits, 6 epochs, attention T 1: T_w 0.2 0.457, 0.05 0.505, 0.02 0.423; at T 0.1:
-         * T_w 0.05 0.704, 0.1 0.690). It trains clearly worse from scratch than the linear head (README).
+         * hash-BN balance fix, and the T_w that suits it, {@link Wch#MLP_HEAD_WEIGHT_TEMPERATURE}. It trains
+         * clearly worse from scratch than the linear head.
          */
         public static Config mlpHead(int bits, String backbone, Augmentation augmentation, long seed) {
-            Config d = defaults(bits, backbone, augmentation, seed);
-            return new Config(bits, backbone, d.training(), DeepHashFunction.HashLayer.MLP_LN_BN, d.straightThrough(),
-                    d.attentionTemperature(), d.attention(), d.weighted(), d.attendedEncoding(), similarity(MLP_HEAD_WEIGHT_TEMPERATURE),
-                    d.loss());
+            return withHead(defaults(bits, backbone, augmentation, seed), true);
         }
 
         /** The official weighted-similarity settings at temperature {@code weightTemperature}. */
         private static WeightedSimilarity similarity(float weightTemperature) {
-            WeightedSimilarity official = WeightedSimilarity.defaults();
-            return new WeightedSimilarity(weightTemperature, official.stopGradient(), official.normaliseRows(), official.block());
+            return Records.with(WeightedSimilarity.defaults(), "temperature", weightTemperature);
         }
 
-        /** Everything, for the saved model's configuration. */
+        @Override
         public Map<String, Object> describe() {
             Map<String, Object> m = new LinkedHashMap<>(training.describe());
             m.put("codes_in_training", straightThrough ? "sign, straight-through (tanh gradient)" : "tanh");
@@ -130,14 +126,113 @@ public final class Wch {
             m.put("tau", loss.temperature());
             m.put("balance_weight", loss.balanceWeight());
             m.put("loss_directions", loss.symmetric() ? "both (symmetric)" : "view 1 against view 2 (official)");
-            return m;
+            return TwoViewTask.describe(m, hashLayer);
         }
+    }
+
+    /** {@code c} with the MLP head or the linear one (balance kept), and the T_w that suits the head. */
+    static Config withHead(Config c, boolean mlp) {
+        Config headed = Records.with(c, "hashLayer", c.hashLayer().withMlp(mlp));
+        return Records.with(headed, "similarity.temperature", mlp ? MLP_HEAD_WEIGHT_TEMPERATURE : FROM_SCRATCH_WEIGHT_TEMPERATURE);
+    }
+
+    @Override
+    public String name() {
+        return "wch";
+    }
+
+    @Override
+    public String summary() {
+        return "unsupervised: mutual attention between two views' patch tokens, patch-level weighted similarity as soft targets";
+    }
+
+    @Override
+    public boolean supervised() {
+        return false;
+    }
+
+    @Override
+    public Config defaults(int bits, String backbone, ImageShape shape, long seed) {
+        return Config.defaults(bits, backbone, shape.channels() == 1 ? Augmentation.digits() : Augmentation.naturalImages(), seed);
+    }
+
+    @Override
+    public List<Setting<Config>> settings() {
+        return List.of(
+                TwoViewTask.balance(Config::hashLayer),
+                new Setting<>("head", "linear|mlp", "The hash head on the pooled tokens: the baselines' single linear layer, or the "
+                        + "official MLP (LayerNorm, 1024, ReLU, linear), which trains far worse from scratch; sets the weight "
+                        + "temperature that suits it unless --weight-temperature is given.",
+                        c -> c.hashLayer().mlp() ? "mlp" : "linear", (c, v) -> withHead(c, switch (v) {
+                            case "mlp" -> true;
+                            case "linear" -> false;
+                            default -> throw new IllegalArgumentException("head must be linear or mlp, got '" + v + "'");
+                        })),
+                Setting.component("tau-nce", "T", "Code-similarity temperature tau.", "loss.temperature"),
+                Setting.component("quantisation-weight", "W", "Weight of the bit-balance term.", "loss.balanceWeight"),
+                Setting.component("attention", "parameter-free|learned|none", "The mutual attention: the official parameter-free "
+                        + "one, learned Q/K/V projections with a residual and LayerNorm, or none (an ablation).", "attention"),
+                Setting.component("attention-temperature", "T", "Mutual attention temperature (the official code's is 1).",
+                        "attentionTemperature"),
+                Setting.component("weight-temperature", "T", "Weighted-similarity softmax temperature T_w (the official code's is 0.2).",
+                        "similarity.temperature"),
+                Setting.component("weights", null, "Soft targets from the weighted similarity (--no-weights, an ablation: one-hot "
+                        + "targets, plain contrastive).", "weighted"),
+                Setting.component("attended-encoding", null, "At encoding time the image's tokens attend to themselves before pooling, "
+                        + "like the training views' (the official code pools the raw tokens).", "attendedEncoding"),
+                Setting.component("detach-weights", null, "Stop-gradient on the weights (the official code lets gradients through).",
+                        "similarity.stopGradient"),
+                Setting.component("normalise-weights", null, "Re-normalise each row of weights to sum 1 (off in the official code).",
+                        "similarity.normaliseRows"),
+                new Setting<>("tanh-codes", null, "Train on the tanh codes instead of straight-through signs (the official code's), as "
+                        + "the contrastive baseline does.", c -> !c.straightThrough(),
+                        (c, v) -> Records.with(c, "straightThrough", !(Boolean) Records.parse(v, boolean.class))),
+                Setting.component("symmetric", null, "The loss in both directions (view 2 against view 1 with the transposed weights "
+                        + "too), as NT-Xent; the official code uses view 1 against view 2 only.", "loss.symmetric"));
+    }
+
+    @Override
+    public List<Variant<Config>> variants() {
+        return List.of(
+                new Variant<>("wch-no-attention", "no mutual attention", c -> Records.with(c, "attention", Attention.NONE)),
+                new Variant<>("wch-no-weights", "one-hot targets instead of the weighted similarity", c -> Records.with(c, "weighted", false)),
+                new Variant<>("wch-plain", "neither: plain contrastive on WCH's network",
+                        c -> Records.with(Records.with(c, "attention", Attention.NONE), "weighted", false)),
+                new Variant<>("wch-symmetric", "the loss in both directions", c -> Records.with(c, "loss.symmetric", true)),
+                new Variant<>("wch-mlp", "the official MLP hash head, T_w " + MLP_HEAD_WEIGHT_TEMPERATURE, c -> withHead(c, true)));
+    }
+
+    @Override
+    public TrainingTask task(Config c, ImageShape shape, MultiHotLabels labels) {
+        SequentialBlock encoder = DeepHashFunction.network(encodingBackbone(c), c.bits(), c.hashLayer());
+        Block backbone = encoder.getChildren().get(0).getValue();
+        Block tokens = backbone instanceof AttendedPooling a ? a.tokens() : Backbones.tokens(c.backbone(), backbone);
+        TwoViews training = new TwoViews(tokens, TwoViewTask.hashHead(encoder), c, tokenDim(tokens, shape));
+        return TwoViewTask.of(name(), c, shape, encoder, training, true, (trainer, views, labels1) -> {
+            NDList out = trainer.forward(new NDList(views[0], views[1]));
+            NDArray h1 = out.get(0).tanh();
+            NDArray h2 = out.get(1).tanh();
+            if (c.straightThrough()) {
+                h1 = Quantisation.straightThroughSign(h1);
+                h2 = Quantisation.straightThroughSign(h2);
+            }
+            NDArray w = c.weighted() ? c.similarity().weights(out.get(2), out.get(3)) : h1.getManager().eye((int) h1.getShape().get(0));
+            return c.loss().compute(h1, h2, w);
+        });
+    }
+
+    @Override
+    public Block encodingBackbone(Map<String, Object> config, String name, Block backbone) {
+        if (!SELF_ATTENTION.equals(config.get(ENCODE_POOLING))) {
+            return backbone;
+        }
+        return new AttendedPooling(name, backbone, ((Number) config.get(ATTENTION_TEMPERATURE)).floatValue());
     }
 
     /** Trains on the rows of {@code x} (images of {@code shape}); no labels are used. */
     public static DeepHashFunction train(Config c, FeatureMatrix x, ImageShape shape, Training.EpochListener listener,
             ProgressListener progress, Training.Checkpoints checkpoints) {
-        return TrainingLoop.run(new Task(c, shape), c.training(), x, shape, listener, progress, checkpoints);
+        return TrainingLoop.run(METHOD.task(c, shape, null), x, listener, progress, checkpoints);
     }
 
     /**
@@ -160,20 +255,10 @@ public final class Wch {
     public enum Attention {
         /** The official code's: cosine similarities, softmax at T, no parameters ({@link MutualAttention}). */
         PARAMETER_FREE,
-        /** Learned query / key / value projections with a residual and LayerNorm ({@link LearnedMutualAttention}; U10). */
+        /** Learned query / key / value projections with a residual and LayerNorm ({@link LearnedMutualAttention}). */
         LEARNED,
         /** None: the ablation. */
-        NONE;
-
-        /** Parses {@code parameter-free}, {@code learned} or {@code none}. */
-        public static Attention parse(String s) {
-            return switch (s.toLowerCase(java.util.Locale.ROOT)) {
-                case "parameter-free" -> PARAMETER_FREE;
-                case "learned" -> LEARNED;
-                case "none" -> NONE;
-                default -> throw new IllegalArgumentException("attention must be parameter-free, learned or none, got '" + s + "'");
-            };
-        }
+        NONE
     }
 
     /** Config key of the encoding-time pooling, and its value when tokens attend to themselves first. */
@@ -190,52 +275,6 @@ public final class Wch {
     private static Block encodingBackbone(Config c) {
         Block b = Backbones.create(c.backbone());
         return c.attendedEncoding() ? new AttendedPooling(c.backbone(), b, c.attentionTemperature()) : b;
-    }
-
-    /** The encoding backbone a saved WCH model with this configuration needs around {@code backbone}. */
-    static Block encodingBackbone(java.util.Map<String, Object> config, String name, Block backbone) {
-        if (!SELF_ATTENTION.equals(config.get(ENCODE_POOLING))) {
-            return backbone;
-        }
-        return new AttendedPooling(name, backbone, ((Number) config.get(ATTENTION_TEMPERATURE)).floatValue());
-    }
-
-    private static final class Task extends TwoViewTask {
-        private final Config config;
-        private final TwoViews training;
-
-        Task(Config c, ImageShape shape) {
-            super("wch", c.bits(), c.backbone(), encodingBackbone(c), c.hashLayer(), shape, c.describe());
-            this.config = c;
-            Block encoder = network.getChildren().get(0).getValue();
-            Block tokens = encoder instanceof AttendedPooling a ? a.tokens() : Backbones.tokens(c.backbone(), encoder);
-            this.training = new TwoViews(tokens, hashHead(), c, tokenDim(tokens, shape));
-            initialiseAsPyTorch(training);
-        }
-
-        @Override
-        public Block trainingBlock() {
-            return training;
-        }
-
-        @Override
-        public Shape[] inputShapes(Shape view) {
-            return new Shape[] {view, view};
-        }
-
-        @Override
-        public NDArray loss(Trainer trainer, NDArray[] views, NDArray labels) {
-            NDList out = trainer.forward(new NDList(views[0], views[1]));
-            NDArray h1 = out.get(0).tanh();
-            NDArray h2 = out.get(1).tanh();
-            if (config.straightThrough()) {
-                h1 = Quantisation.straightThroughSign(h1);
-                h2 = Quantisation.straightThroughSign(h2);
-            }
-            NDArray w = config.weighted() ? config.similarity().weights(out.get(2), out.get(3))
-                    : h1.getManager().eye((int) h1.getShape().get(0));
-            return config.loss().compute(h1, h2, w);
-        }
     }
 
     /**

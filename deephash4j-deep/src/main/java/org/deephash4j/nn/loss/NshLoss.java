@@ -10,7 +10,7 @@ import java.util.Map;
 import org.deephash4j.nn.SoftSort;
 
 /**
- * NSH's loss (methods.md §2.3-2.4): the code similarity {@code S = b1 b2ᵀ / (2K) + 1/2} of the two
+ * NSH's loss: the code similarity {@code S = b1 b2ᵀ / (2K) + 1/2} of the two
  * views, SoftSort of every row (most similar first), the soft permutation gathering the view-1
  * latents into one sorted list per anchor, scores of the list against the anchor's view-2 latent,
  * then SortedNCE (the first {@code m} ranks positives, the rest negatives, InfoNCE at temperature
@@ -36,16 +36,7 @@ public record NshLoss(int positives, float nceTemperature, float sortTemperature
         /** Plain dot product ⟨E_i[r], z2_i⟩ (SDC; E_i[r] is a convex mixture of unit vectors, norm at most 1). */
         DOT,
         /** True cosine: the dot product divided by both norms. */
-        COSINE;
-
-        /** {@code dot} or {@code cosine}. */
-        public static Score parse(String name) {
-            return switch (name.toLowerCase(Locale.ROOT)) {
-                case "dot" -> DOT;
-                case "cosine" -> COSINE;
-                default -> throw new IllegalArgumentException("score must be dot or cosine, got '" + name + "'");
-            };
-        }
+        COSINE
     }
 
     public NshLoss {
@@ -57,12 +48,12 @@ public record NshLoss(int positives, float nceTemperature, float sortTemperature
 
     /**
      * A fixed τ_sort of 1/64 (the spec's 1/K at 64 bits): trained from scratch on val:mnist-ref, the best
-     * of 1/K, 1/(2K) and 1/(4K) at 16 bits and of 1/K and 1/(2K) at 32 bits (README); below 64 bits 1/K
+     * of 1/K, 1/(2K) and 1/(4K) at 16 bits and of 1/K and 1/(2K) at 32 bits (docs/methods/nsh.md); below 64 bits 1/K
      * is too soft for the few top ranks the codes learn from.
      */
     public static final float FROM_SCRATCH_SORT_TEMPERATURE = 1f / 64;
 
-    /** The stated defaults (methods.md §7 U3-U6): m 2, τ_nce 0.3, τ_sort 1/K, soft sort, dot score, standard InfoNCE, λ_q 1. */
+    /** The stated defaults: m 2, τ_nce 0.3, τ_sort 1/K, soft sort, dot score, standard InfoNCE, λ_q 1. */
     public static NshLoss defaults(int bits) {
         return new NshLoss(2, 0.3f, 1f / bits, false, Score.DOT, false, true, 1f);
     }

@@ -3,7 +3,7 @@ package org.deephash4j.nn.loss;
 import ai.djl.ndarray.NDArray;
 
 /**
- * OrthoHash's single loss (methods.md §4.4): a scaled, margin-penalised cosine softmax cross-entropy
+ * OrthoHash's single loss: a scaled, margin-penalised cosine softmax cross-entropy
  * between the continuous codes v and fixed binary target codes o_c of the classes.
  *
  * <p>With cos_c = cos(v, o_c) and y the multi-hot labels: z_c = s (cos_c - m y_c) (CosFace), or with

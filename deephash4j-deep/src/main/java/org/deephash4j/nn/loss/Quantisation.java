@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDArray;
 /**
  * The quantisation loss of the unsupervised methods: {@code mean((b - sign(b))^2)} over a batch of
  * relaxed codes {@code b} in (-1, 1), the sign carrying no gradient, pulling every code towards a corner
- * of the hypercube (methods.md §2.4). Over two views it is the sum of the two views' means, as in the
- * PyTorch reference run (nsh-notes.md, shared/bench/torch_nsh_step.py); SDC's mean over both views is
+ * of the hypercube. Over two views it is the sum of the two views' means, as in the
+ * PyTorch reference run; SDC's mean over both views is
  * the same loss at half the weight. Also the straight-through sign the methods binarise with.
  */
 public final class Quantisation {

@@ -3,7 +3,7 @@ package org.deephash4j.nn.loss;
 import ai.djl.ndarray.NDArray;
 
 /**
- * WCH's loss (methods.md §3.4): the cross-entropy of the code-similarity distribution of view 1
+ * WCH's loss: the cross-entropy of the code-similarity distribution of view 1
  * against view 2, {@code softmax_m(<h1_n, h2_m> / (K τ))}, with the weighted similarities {@code W}
  * as soft targets (one direction, as the official code), plus the bit-balance regulariser on the
  * view-1 codes, {@code mean_k (mean_n h1[n, k])² - mean(h1²)}. Symmetric (an option): the mean of

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 
 /**
- * WCH's weighted similarity between the images of a batch (methods.md §3.3): the cosine of every
+ * WCH's weighted similarity between the images of a batch: the cosine of every
  * view-1 patch of image n with every view-2 patch of image m, the best match per view-1 patch, the
  * mean over patches (a Chamfer-style image-to-image similarity {@code W~[n, m]}), a row softmax at
  * temperature T_w, and each row divided by its diagonal so the positive pair weighs 1. The

@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.Trainer;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntPredicate;
 import org.deephash4j.data.FeatureMatrix;
 import org.deephash4j.data.augment.Augmentation;
@@ -31,7 +29,7 @@ class NonFiniteGradientsTest {
      * its gradients are NaN, or its loss is NaN, or (with a {@code spike} factor) its loss and so its
      * gradients are multiplied by that factor.
      */
-    private static final class Poisoned extends TwoViewTask {
+    private static final class Poisoned implements TrainingTask.Objective {
         private final IntPredicate poisoned;
         private final boolean nanLoss;
         private final float spike;
@@ -42,15 +40,16 @@ class NonFiniteGradientsTest {
         }
 
         Poisoned(IntPredicate poisoned, boolean nanLoss, float spike) {
-            super("poisoned", 16, "mlp", DeepHashFunction.HashLayer.BN_NO_AFFINE, ResumeTest.SHAPE, Map.of());
             this.poisoned = poisoned;
             this.nanLoss = nanLoss;
             this.spike = spike;
         }
 
-        @Override
-        public Block trainingBlock() {
-            return network;
+        /** The task: two views on the mlp backbone with the BatchNorm balance, trained with {@code settings}. */
+        TrainingTask task(Training.Settings settings) {
+            var network = DeepHashFunction.network("mlp", 16, DeepHashFunction.HashLayer.BN_NO_AFFINE);
+            return new TrainingTask("poisoned", new TinyMethod.Config(16, "mlp", settings), ResumeTest.SHAPE, network, network, false, 2,
+                    null, this);
         }
 
         @Override
@@ -93,7 +92,7 @@ class NonFiniteGradientsTest {
                 seen.add(text);
             }
         };
-        try (DeepHashFunction f = TrainingLoop.run(task, settings, x, ResumeTest.SHAPE, null, record, null)) {
+        try (DeepHashFunction f = TrainingLoop.run(task.task(settings), x, null, record, null)) {
             for (Pair<String, Parameter> p : f.block().getParameters()) {
                 for (float v : p.getValue().getArray().toFloatArray()) {
                     assertTrue(Float.isFinite(v), "parameter " + p.getKey() + " stays finite");
@@ -125,7 +124,7 @@ class NonFiniteGradientsTest {
     }
 
     /** Seven epochs of 5 steps: 35 steps, more than the guard's warm-up and 11 more. */
-    private static final Training.Settings LONGER = DeepMethods.withEpochs(SETTINGS, 7);
+    private static final Training.Settings LONGER = SETTINGS.with("epochs", 7);
 
     @Test
     void aGradientSpikeAfterTheWarmUpIsSkippedAndReported() {

@@ -34,8 +34,8 @@ class OrthoHashMnistIntegrationTest {
         for (int i = 0; i < dbSample.length; i++) {
             dbSample[i] = db[(int) ((long) i * db.length / dbSample.length)];
         }
-        OrthoHash.Config c = new OrthoHash.Config(32, "cnn", 4, 50, 1e-3f, 1f, 5e-4f, OrthoCosLoss.defaults(),
-                TargetCodes.Kind.BERNOULLI, 0);
+        OrthoHash.Config c = new OrthoHash.Config(32, "cnn", new Training.Settings(4, 50, 1e-3f, 1f, 5e-4f, Training.Optimiser.ADAM, Training.Schedule.STEP,
+                org.deephash4j.data.augment.Augmentation.none(), 0, false), OrthoCosLoss.defaults(), TargetCodes.Kind.BERNOULLI);
         try (DeepHashFunction f = OrthoHash.train(c, pixels.rows(split.train()), labels.subset(split.train()),
                 mnist.images().fixedShape().orElseThrow(), null, ProgressListener.NONE)) {
             BinaryCodes q = f.encode(pixels.rows(split.query()), null);

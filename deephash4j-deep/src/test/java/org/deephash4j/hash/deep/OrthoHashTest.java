@@ -46,7 +46,8 @@ class OrthoHashTest {
     }
 
     static OrthoHash.Config config(long seed) {
-        return new OrthoHash.Config(16, "mlp", 8, 32, 1e-3f, 1f, 5e-4f, OrthoCosLoss.defaults(), TargetCodes.Kind.MAXHD, seed);
+        return new OrthoHash.Config(16, "mlp", new Training.Settings(8, 32, 1e-3f, 1f, 5e-4f, Training.Optimiser.ADAM, Training.Schedule.STEP,
+                org.deephash4j.data.augment.Augmentation.none(), seed, false), OrthoCosLoss.defaults(), TargetCodes.Kind.MAXHD);
     }
 
     @Test
@@ -97,8 +98,8 @@ class OrthoHashTest {
         int[] cls = new int[128];
         FeatureMatrix x = features(128, 4, cls);
         MultiHotLabels y = MultiHotLabels.ofClasses(cls, 4);
-        OrthoHash.Config c = new OrthoHash.Config(16, "mlp", 2, 32, 1e-3f, 1f, 5e-4f, OrthoCosLoss.defaults(),
-                TargetCodes.Kind.BERNOULLI, 7);
+        OrthoHash.Config c = new OrthoHash.Config(16, "mlp", new Training.Settings(2, 32, 1e-3f, 1f, 5e-4f, Training.Optimiser.ADAM, Training.Schedule.STEP,
+                org.deephash4j.data.augment.Augmentation.none(), 7, false), OrthoCosLoss.defaults(), TargetCodes.Kind.BERNOULLI);
         try (DeepHashFunction a = OrthoHash.train(c, x, y, new ImageShape(1, 1, 16), null, ProgressListener.NONE);
                 DeepHashFunction b = OrthoHash.train(c, x, y, new ImageShape(1, 1, 16), null, ProgressListener.NONE)) {
             assertEquals(a.encode(x, null), b.encode(x, null));

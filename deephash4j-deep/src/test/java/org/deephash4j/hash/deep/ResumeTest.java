@@ -26,7 +26,8 @@ class ResumeTest {
     static final ImageShape SHAPE = new ImageShape(1, 1, 16);
 
     static OrthoHash.Config config(int seed) {
-        return new OrthoHash.Config(16, "mlp", 3, 32, 1e-3f, 0.5f, 5e-4f, OrthoCosLoss.defaults(), TargetCodes.Kind.BERNOULLI, seed);
+        return new OrthoHash.Config(16, "mlp", new Training.Settings(3, 32, 1e-3f, 0.5f, 5e-4f, Training.Optimiser.ADAM, Training.Schedule.STEP,
+                org.deephash4j.data.augment.Augmentation.none(), seed, false), OrthoCosLoss.defaults(), TargetCodes.Kind.BERNOULLI);
     }
 
     @Test

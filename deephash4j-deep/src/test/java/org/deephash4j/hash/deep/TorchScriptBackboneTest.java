@@ -84,8 +84,9 @@ class TorchScriptBackboneTest {
     }
 
     static OrthoHash.Config config(String backbone, float backboneScale) {
-        OrthoHash.Config d = OrthoHash.Config.defaults(16, backbone);
-        return new OrthoHash.Config(16, backbone, 10, 32, 1e-2f, backboneScale, 0f, OrthoCosLoss.defaults(), d.targets(), 3);
+        OrthoHash.Config d = OrthoHash.Config.defaults(16, backbone, 3);
+        return new OrthoHash.Config(16, backbone, new Training.Settings(10, 32, 1e-2f, backboneScale, 0f, Training.Optimiser.ADAM, Training.Schedule.STEP,
+                org.deephash4j.data.augment.Augmentation.none(), 3, false), OrthoCosLoss.defaults(), d.targets());
     }
 
     /** A copy of the fixture module that a test may delete. */

@@ -33,8 +33,8 @@ class TrainingOptionsTest {
     }
 
     static OrthoHash.Config sgd(int epochs) {
-        return new OrthoHash.Config(16, "mlp", epochs, 32, 0.05f, 1f, 5e-4f, OrthoCosLoss.defaults(), TargetCodes.Kind.BERNOULLI, 3,
-                Training.Optimiser.SGD, Training.Schedule.COSINE);
+        return new OrthoHash.Config(16, "mlp", new Training.Settings(epochs, 32, 0.05f, 1f, 5e-4f, Training.Optimiser.SGD, Training.Schedule.COSINE,
+                org.deephash4j.data.augment.Augmentation.none(), 3, false), OrthoCosLoss.defaults(), TargetCodes.Kind.BERNOULLI);
     }
 
     @Test
@@ -73,8 +73,8 @@ class TrainingOptionsTest {
             for (int i = 0; i < 32; i++) {
                 cls[i] = i % 2;
             }
-            OrthoHash.Config c = new OrthoHash.Config(16, "resnet", 1, 16, 1e-3f, 1f, 5e-4f, OrthoCosLoss.defaults(),
-                    TargetCodes.Kind.BERNOULLI, 0);
+            OrthoHash.Config c = new OrthoHash.Config(16, "resnet", new Training.Settings(1, 16, 1e-3f, 1f, 5e-4f, Training.Optimiser.ADAM, Training.Schedule.STEP,
+                org.deephash4j.data.augment.Augmentation.none(), 0, false), OrthoCosLoss.defaults(), TargetCodes.Kind.BERNOULLI);
             FeatureMatrix x = new FeatureMatrix(32, shape.pixels(), v);
             try (DeepHashFunction f = OrthoHash.train(c, x, MultiHotLabels.ofClasses(cls, 2), shape, null, ProgressListener.NONE)) {
                 BinaryCodes codes = f.encode(x, null);
@@ -98,8 +98,8 @@ class TrainingOptionsTest {
         }
         FeatureMatrix x = new FeatureMatrix(96, shape.pixels(), v);
         MultiHotLabels y = MultiHotLabels.ofClasses(cls, 3);
-        OrthoHash.Config c = new OrthoHash.Config(16, "cnn", 3, 16, 1e-3f, 1f, 5e-4f, OrthoCosLoss.defaults(), TargetCodes.Kind.BERNOULLI,
-                2, Training.Optimiser.ADAM, Training.Schedule.COSINE, org.deephash4j.data.augment.Augmentation.digits());
+        OrthoHash.Config c = new OrthoHash.Config(16, "cnn", new Training.Settings(3, 16, 1e-3f, 1f, 5e-4f, Training.Optimiser.ADAM, Training.Schedule.COSINE,
+                org.deephash4j.data.augment.Augmentation.digits(), 2, false), OrthoCosLoss.defaults(), TargetCodes.Kind.BERNOULLI);
         Map<String, double[]> straight;
         try (DeepHashFunction f = OrthoHash.train(c, x, y, shape, null, ProgressListener.NONE)) {
             straight = f.contents().arrays();
@@ -116,8 +116,8 @@ class TrainingOptionsTest {
                 assertArrayEquals(straight.get(k), resumed.get(k), 0.0, k);
             }
         }
-        OrthoHash.Config plain = new OrthoHash.Config(16, "cnn", 3, 16, 1e-3f, 1f, 5e-4f, OrthoCosLoss.defaults(),
-                TargetCodes.Kind.BERNOULLI, 2, Training.Optimiser.ADAM, Training.Schedule.COSINE);
+        OrthoHash.Config plain = new OrthoHash.Config(16, "cnn", new Training.Settings(3, 16, 1e-3f, 1f, 5e-4f, Training.Optimiser.ADAM, Training.Schedule.COSINE,
+                org.deephash4j.data.augment.Augmentation.none(), 2, false), OrthoCosLoss.defaults(), TargetCodes.Kind.BERNOULLI);
         try (DeepHashFunction f = OrthoHash.train(plain, x, y, shape, null, ProgressListener.NONE)) {
             assertTrue(!java.util.Arrays.equals(straight.get("02Linear_weight"), f.contents().arrays().get("02Linear_weight")),
                     "augmentation changes what is learnt");

@@ -67,7 +67,7 @@ class UnsupervisedMnistIntegrationTest {
 
     static Training.Settings settings(int epochs) {
         Nsh.Config d = Nsh.Config.defaults(BITS, "cnn", Augmentation.digits(), 0);
-        return DeepMethods.withEpochs(d.training(), epochs);
+        return d.training().with("epochs", epochs);
     }
 
     @Test
@@ -100,7 +100,7 @@ class UnsupervisedMnistIntegrationTest {
     @Test
     void wchLearnsCodesClearlyBetterThanLsh() {
         Wch.Config d = Wch.Config.defaults(BITS, "cnn", Augmentation.digits(), 0);
-        Wch.Config c = new Wch.Config(BITS, "cnn", DeepMethods.withEpochs(d.training(), WCH_EPOCHS), d.hashLayer(), d.straightThrough(),
+        Wch.Config c = new Wch.Config(BITS, "cnn", d.training().with("epochs", WCH_EPOCHS), d.hashLayer(), d.straightThrough(),
                 d.attentionTemperature(), d.attention(), d.weighted(), d.attendedEncoding(), d.similarity(), d.loss());
         try (DeepHashFunction f = Wch.train(c, pixels.rows(split.train()), shape, null, ProgressListener.NONE, null)) {
             assertEquals("re-estimated on 5000 un-augmented images", f.contents().config().get(DeepHashFunction.BN_STATISTICS),

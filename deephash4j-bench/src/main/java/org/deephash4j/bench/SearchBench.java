@@ -1,4 +1,4 @@
-package org.deephash4j.cli;
+package org.deephash4j.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,14 +18,18 @@ import org.deephash4j.index.MultiIndexHashing;
 import org.deephash4j.index.SearchResult;
 import org.deephash4j.util.SeededRandom;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code deephash bench search}: k-NN search speed, flat scan against the C reference and against MIH. */
+/** {@code bench/run search}: k-NN search speed, flat scan against the C reference and against MIH. */
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = {"k-NN search speed on random (or clustered) 64-bit codes, side by side in one run:",
             "the flat index against the C reference scan (bench/c_hamming_knn.c, gcc -O3 -march=native -fopenmp)",
             "on the same codes (checksums compared), and multi-index hashing against the flat index."})
 final class SearchBench implements Callable<Integer> {
+
+    @Mixin
+    Yardsticks yardsticks;
 
     @Option(names = "--queries", defaultValue = "1000", description = "Queries (default: ${DEFAULT-VALUE}).")
     int queries;
@@ -102,13 +106,13 @@ final class SearchBench implements Callable<Integer> {
                 cTimes.add(runC(cBinary, threads, checksum));
             }
         }
-        double flatMedian = BenchCommand.median(javaTimes);
+        double flatMedian = Timings.median(javaTimes);
         System.out.printf(Locale.ROOT, "deephash4j FlatIndex: median %.3f s (min %.3f), %.2f G codes/s, checksum %s%n", flatMedian,
-                BenchCommand.min(javaTimes), (double) queries * database / flatMedian / 1e9, Long.toUnsignedString(checksum));
+                Timings.min(javaTimes), (double) queries * database / flatMedian / 1e9, Long.toUnsignedString(checksum));
         if (!cTimes.isEmpty()) {
-            double c = BenchCommand.median(cTimes);
+            double c = Timings.median(cTimes);
             System.out.printf(Locale.ROOT, "C reference:          median %.3f s (min %.3f), %.2f G codes/s, same checksum%n", c,
-                    BenchCommand.min(cTimes), (double) queries * database / c / 1e9);
+                    Timings.min(cTimes), (double) queries * database / c / 1e9);
             System.out.printf(Locale.ROOT, "ratio C / deephash4j (medians): %.2fx%n", c / flatMedian);
         }
         if (mih) {
@@ -128,10 +132,10 @@ final class SearchBench implements Callable<Integer> {
                     throw new AssertionError("MIH and flat results differ");
                 }
             }
-            double m = BenchCommand.median(mihTimes);
+            double m = Timings.median(mihTimes);
             System.out.printf(Locale.ROOT, "deephash4j MultiIndexHashing (%d substrings, built in %.1f s, heap %.0f MB): median %.3f s "
                     + "(min %.3f), %.3f ms per query; same results as flat%n", ((MultiIndexHashing) index).substrings(), build,
-                    index.heapBytes() / 1e6, m, BenchCommand.min(mihTimes), m * 1000 / queries);
+                    index.heapBytes() / 1e6, m, Timings.min(mihTimes), m * 1000 / queries);
             System.out.printf(Locale.ROOT, "flat: %.3f ms per query; ratio flat / MIH: %.1fx%n", flatMedian * 1000 / queries,
                     flatMedian / m);
         }
@@ -147,10 +151,10 @@ final class SearchBench implements Callable<Integer> {
         return sum;
     }
 
-    private static Path compileC() throws IOException, InterruptedException {
-        Path src = BenchCommand.findBenchFile("c_hamming_knn.c");
+    private Path compileC() throws IOException, InterruptedException {
+        Path src = yardsticks.find("c_hamming_knn.c");
         if (src == null) {
-            System.err.println("[bench] bench/c_hamming_knn.c not found (run from the repository): C side skipped");
+            System.err.println("[bench] c_hamming_knn.c not found in " + yardsticks.folder() + ": C side skipped");
             return null;
         }
         Path bin = Files.createTempFile("c_hamming_knn", "");

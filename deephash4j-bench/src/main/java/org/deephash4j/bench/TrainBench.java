@@ -1,4 +1,4 @@
-package org.deephash4j.cli;
+package org.deephash4j.bench;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,19 +16,21 @@ import org.deephash4j.hash.deep.Nsh;
 import org.deephash4j.hash.deep.OrthoHash;
 import org.deephash4j.hash.deep.Training;
 import org.deephash4j.nn.loss.NshLoss;
-import org.deephash4j.hash.deep.TargetCodes;
-import org.deephash4j.nn.loss.OrthoCosLoss;
 import org.deephash4j.util.ProgressListener;
 import org.deephash4j.util.SeededRandom;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code deephash bench train}: training-step time of a deep method against PyTorch on the same network and batch. */
+/** {@code bench/run train}: training-step time of a deep method against PyTorch on the same network and batch. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Time training steps on random data (small CNN, Adam), and the same step in PyTorch (Debian's python3-torch)",
-            "in the same run: nsh (two views, SoftSort, SortedNCE; shared/bench/torch_nsh_step.py) or orthohash (hash layer + BN,",
+            "in the same run: nsh (two views, SoftSort, SortedNCE; torch_nsh_step.py) or orthohash (hash layer + BN,",
             "cosine loss; bench/torch_orthohash_step.py)."})
 final class TrainBench implements Callable<Integer> {
+
+    @Mixin
+    Yardsticks yardsticks;
 
     @Option(names = {"-m", "--method"}, defaultValue = "nsh", paramLabel = "nsh|orthohash", description = "Method (default: ${DEFAULT-VALUE}).")
     String method;
@@ -93,21 +95,21 @@ final class TrainBench implements Callable<Integer> {
             Nsh.train(new Nsh.Config(bits, "cnn", s, DeepHashFunction.HashLayer.LINEAR, 128, NshLoss.defaults(bits)), data, shape, null,
                     timer, null).close();
         } else {
-            OrthoHash.Config c = new OrthoHash.Config(bits, "cnn", 1, batch, 1e-3f, 1f, 5e-4f, OrthoCosLoss.defaults(),
-                    TargetCodes.Kind.BERNOULLI, 0);
+            OrthoHash.Config d = OrthoHash.Config.defaults(bits, "cnn", 0);
+            OrthoHash.Config c = d.withTraining(d.training().with("epochs", 1).with("batchSize", batch));
             OrthoHash.train(c, data, MultiHotLabels.ofClasses(cls, 10), shape, null, timer).close();
         }
         List<Double> ms = new ArrayList<>();
         for (int i = warmup + 1; i < stamps.size(); i++) {
             ms.add((stamps.get(i) - stamps.get(i - 1)) / 1e6);
         }
-        double javaMs = BenchCommand.median(ms);
+        double javaMs = Timings.median(ms);
         System.out.printf(Locale.ROOT, "deephash4j (DJL 0.35.1, PyTorch 2.7.1) " + method + " batch=%d bits=%d input=%s: median %.1f ms/step, min %.1f%n",
-                batch, bits, shape, javaMs, BenchCommand.min(ms));
+                batch, bits, shape, javaMs, Timings.min(ms));
         String name = nsh ? "torch_nsh_step.py" : "torch_orthohash_step.py";
-        Path script = BenchCommand.findBenchFile(name);
+        Path script = yardsticks.find(name);
         if (script == null) {
-            System.err.println("[bench] " + name + " not found in bench/ or shared/bench/: PyTorch side skipped");
+            System.err.println("[bench] " + name + " not found in " + yardsticks.folder() + ": PyTorch side skipped");
             return 0;
         }
         List<String> command = new ArrayList<>(List.of(python, script.toString(), Integer.toString(batch), Integer.toString(bits),

@@ -1,0 +1,169 @@
+package org.deephash4j.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.deephash4j.codes.BinaryCodes;
+import org.deephash4j.codes.CodesNpy;
+import org.deephash4j.data.MultiHotLabels;
+import org.deephash4j.eval.EvalConfig;
+import org.deephash4j.eval.RetrievalEvaluator;
+import org.deephash4j.eval.RetrievalMetrics;
+import org.deephash4j.io.Npy;
+import org.deephash4j.io.NpyArray;
+import org.deephash4j.util.ProgressListener;
+import org.deephash4j.util.SeededRandom;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench/run eval}: mAP@K of the evaluator against a NumPy implementation of the same definition,
+ * on the same generated codes, in the same run.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"mAP@K of deephash4j's evaluator against a NumPy implementation of the same definition",
+            "(per-query argsort, eval_numpy.py) on the same generated codes, in the same run."})
+final class EvalBench implements Callable<Integer> {
+
+    @Mixin
+    Yardsticks yardsticks;
+
+
+    @Option(names = "--queries", defaultValue = "1000", description = "Queries (default: ${DEFAULT-VALUE}).")
+    int queries;
+
+    @Option(names = "--database", defaultValue = "59000", description = "Database items (default: ${DEFAULT-VALUE}).")
+    int database;
+
+    @Option(names = "--bits", defaultValue = "64", description = "Code length (default: ${DEFAULT-VALUE}).")
+    int bits;
+
+    @Option(names = "-k", defaultValue = "1000", description = "mAP cut-off (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--classes", defaultValue = "10", description = "Classes of the generated codes (default: ${DEFAULT-VALUE}).")
+    int classes;
+
+    @Option(names = "--repeat", defaultValue = "7", description = "Timed repetitions of the Java side (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--python", defaultValue = "python3", description = "Python with NumPy for the reference (default: ${DEFAULT-VALUE}).")
+    String python;
+
+    @Option(names = "--no-numpy", description = "Skip the NumPy side.")
+    boolean noNumpy;
+
+    @Override
+    public Integer call() throws Exception {
+        BinaryCodes.checkBits(bits);
+        SeededRandom random = new SeededRandom(42);
+        float[][] centres = new float[classes][bits];
+        for (float[] c : centres) {
+            for (int j = 0; j < bits; j++) {
+                c[j] = random.nextDouble() < 0.5 ? -1 : 1;
+            }
+        }
+        int[] qc = new int[queries];
+        int[] dc = new int[database];
+        BinaryCodes q = codes(random, centres, qc);
+        BinaryCodes db = codes(random, centres, dc);
+        MultiHotLabels ql = MultiHotLabels.ofClasses(qc, classes);
+        MultiHotLabels dbl = MultiHotLabels.ofClasses(dc, classes);
+        System.err.printf(Locale.ROOT, "[bench] %d queries x %d database x %d bits, mAP@%d, %d classes, 30%% bit noise%n",
+                queries, database, bits, k, classes);
+
+        EvalConfig mapOnly = EvalConfig.mapOnly(k);
+        double[] fast = time(q, ql, db, dbl, mapOnly);
+        double[] full = time(q, ql, db, dbl, EvalConfig.standard().withMapCutoffs(k));
+        double value = RetrievalEvaluator.evaluate(q, ql, db, dbl, mapOnly, ProgressListener.NONE).mapAt(k);
+        System.out.printf(Locale.ROOT, "deephash4j mAP@%d only:            median %8.1f ms (min %.1f), mAP %.12f%n", k,
+                fast[0], fast[1], value);
+        System.out.printf(Locale.ROOT, "deephash4j full report (+ tie-aware, P@K, R@K, PR by radius): median %.1f ms (min %.1f)%n",
+                full[0], full[1]);
+        if (noNumpy) {
+            return 0;
+        }
+        Path dir = Files.createTempDirectory("deephash-bench-");
+        try {
+            CodesNpy.writeSigns(dir.resolve("query_codes.npy"), q);
+            CodesNpy.writeSigns(dir.resolve("database_codes.npy"), db);
+            Npy.write(dir.resolve("query_labels.npy"), NpyArray.ofLongs(Arrays.stream(qc).asLongStream().toArray(), queries));
+            Npy.write(dir.resolve("database_labels.npy"), NpyArray.ofLongs(Arrays.stream(dc).asLongStream().toArray(), database));
+            JsonNode ref = runNumpy(dir);
+            if (ref == null) {
+                return 0;
+            }
+            double numpyMs = ref.get("seconds").asDouble() * 1000;
+            double numpyMap = ref.get("map").asDouble();
+            System.out.printf(Locale.ROOT, "NumPy %s CalcTopMap (argsort per query): %8.1f ms, mAP %.12f%n",
+                    ref.get("numpy").asText(), numpyMs, numpyMap);
+            System.out.printf(Locale.ROOT, "ratio NumPy / deephash4j (median): %.1fx (full report: %.1fx); |difference| %.2e%n",
+                    numpyMs / fast[0], numpyMs / full[0], Math.abs(numpyMap - value));
+        } finally {
+            try (var s = Files.list(dir)) {
+                for (Path p : s.toList()) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(dir);
+        }
+        return 0;
+    }
+
+    private BinaryCodes codes(SeededRandom random, float[][] centres, int[] classOut) {
+        float[] v = new float[classOut.length * bits];
+        for (int i = 0; i < classOut.length; i++) {
+            int c = random.nextInt(classes);
+            classOut[i] = c;
+            for (int j = 0; j < bits; j++) {
+                v[i * bits + j] = random.nextDouble() < 0.3 ? -centres[c][j] : centres[c][j];
+            }
+        }
+        return BinaryCodes.fromSigns(v, bits, null);
+    }
+
+    /** Median and minimum milliseconds over {@link #repeat} runs after two warm-up runs. */
+    private double[] time(BinaryCodes q, MultiHotLabels ql, BinaryCodes db, MultiHotLabels dbl, EvalConfig config) {
+        List<Double> ms = new ArrayList<>();
+        for (int i = 0; i < repeat + 2; i++) {
+            long t = System.nanoTime();
+            RetrievalMetrics m = RetrievalEvaluator.evaluate(q, ql, db, dbl, config, ProgressListener.NONE);
+            double elapsed = (System.nanoTime() - t) / 1e6;
+            if (i >= 2) {
+                ms.add(elapsed);
+            }
+            if (m.queries() != queries) {
+                throw new AssertionError();
+            }
+        }
+        return new double[] {Timings.median(ms), Timings.min(ms)};
+    }
+
+    private JsonNode runNumpy(Path dir) throws IOException, InterruptedException {
+        Path script = yardsticks.find("eval_numpy.py");
+        if (script == null) {
+            System.err.println("[bench] eval_numpy.py not found in " + yardsticks.folder() + "; NumPy side skipped");
+            return null;
+        }
+        System.err.println("[bench] running the NumPy reference (" + python + " " + script + "); this takes a while");
+        Process p = new ProcessBuilder(python, script.toString(), dir.toString(), Integer.toString(k))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(2, TimeUnit.HOURS) || p.exitValue() != 0) {
+            System.err.println("[bench] the NumPy reference failed (is NumPy installed for " + python + "?); skipped");
+            return null;
+        }
+        return new ObjectMapper().readTree(out);
+    }
+
+}

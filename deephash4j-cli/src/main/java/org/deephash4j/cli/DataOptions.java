@@ -1,0 +1,32 @@
+package org.deephash4j.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.deephash4j.data.protocol.Protocol;
+import picocli.CommandLine.Option;
+
+/** The options that say which data a command works on and how it is split (a picocli mixin). */
+final class DataOptions {
+
+    @Option(names = {"-d", "--data"}, required = true, paramLabel = "DATA",
+            description = "A known data set, a folder with MNIST-style IDX files, or a .npy feature matrix.")
+    String data;
+
+    @Option(names = "--labels", paramLabel = "FILE", description = "Labels (.npy) of a .npy feature matrix, for protocols.")
+    Path labels;
+
+    @Option(names = {"-p", "--protocol"}, paramLabel = "PROTOCOL",
+            description = "Protocol splitting the data into queries, training and database items (default: the data set's own; "
+                + "none for a .npy matrix).")
+    String protocol;
+
+    /** The data. */
+    FeatureInput load() throws IOException {
+        return FeatureInput.load(data, labels);
+    }
+
+    /** The protocol given, else the data set's own, else {@code null}. */
+    Protocol protocol(FeatureInput in) throws IOException {
+        return in.protocol(protocol);
+    }
+}
