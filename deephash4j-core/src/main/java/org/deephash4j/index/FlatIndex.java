@@ -1,7 +1,5 @@
 package org.deephash4j.index;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.stream.IntStream;
 import org.deephash4j.codes.BinaryCodes;
 

@@ -1,7 +1,5 @@
 package org.deephash4j.index;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import org.deephash4j.codes.BinaryCodes;
 
 /**

@@ -1,8 +1,6 @@
 package org.deephash4j.index;
 
 import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.stream.IntStream;
 import org.deephash4j.codes.BinaryCodes;
 

@@ -2,7 +2,6 @@ package org.deephash4j.hash.deep;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.training.Trainer;
 import java.util.List;
 import org.deephash4j.data.MultiHotLabels;
 import java.util.LinkedHashMap;

@@ -1,13 +1,11 @@
 package org.deephash4j.hash.deep;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
-import ai.djl.training.Trainer;
 import org.deephash4j.data.MultiHotLabels;
 import java.util.LinkedHashMap;
 import java.util.List;
