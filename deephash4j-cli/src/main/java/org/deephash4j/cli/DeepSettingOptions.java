@@ -93,10 +93,14 @@ final class DeepSettingOptions {
 
     /** The deep settings given on the command line, by name (a flag as {@code true} or {@code false}). */
     static Map<String, String> given(ParseResult parsed) {
+        java.util.Set<String> settings = new java.util.HashSet<>();
+        for (DeepMethod<?> m : DeepMethods.all()) {
+            settings.addAll(settingNames(m));
+        }
         Map<String, String> values = new LinkedHashMap<>();
         for (OptionSpec o : parsed.matchedOptions()) {
             String name = o.longestName().substring(2);
-            if (isSetting(name)) {
+            if (settings.contains(name)) {
                 values.put(name, String.valueOf(o.<Object>getValue()));
             }
         }
@@ -105,14 +109,5 @@ final class DeepSettingOptions {
 
     private static <C extends DeepConfig> List<String> settingNames(DeepMethod<C> m) {
         return DeepRecipe.of(m, m.defaults(HELP_BITS, "cnn", GREY, 0)).settings().stream().map(Setting::name).toList();
-    }
-
-    private static boolean isSetting(String name) {
-        for (DeepMethod<?> m : DeepMethods.all()) {
-            if (settingNames(m).contains(name)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

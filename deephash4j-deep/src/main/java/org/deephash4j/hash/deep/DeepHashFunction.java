@@ -103,13 +103,17 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
 
         /** The same kind of head (single linear layer or MLP) with or without the balancing BatchNorm without affine parameters. */
         public HashLayer withBalance(boolean balance) {
-            return mlp() ? (balance ? MLP_LN_BN : MLP_LN) : (balance ? BN_NO_AFFINE : LINEAR);
+            return of(mlp(), balance);
         }
 
         /** The MLP head or the single linear layer, keeping whether the bits are balanced. */
         public HashLayer withMlp(boolean mlpHead) {
-            boolean balance = balanced();
-            return mlpHead ? (balance ? MLP_LN_BN : MLP_LN) : (balance ? BN_NO_AFFINE : LINEAR);
+            return of(mlpHead, balanced());
+        }
+
+        /** The unsupervised methods' heads: a single linear layer or the MLP, with or without the balancing BatchNorm. */
+        private static HashLayer of(boolean mlp, boolean balance) {
+            return mlp ? (balance ? MLP_LN_BN : MLP_LN) : (balance ? BN_NO_AFFINE : LINEAR);
         }
 
         /** The layer saved as {@code id}. */

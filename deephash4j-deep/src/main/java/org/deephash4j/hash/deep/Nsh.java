@@ -144,6 +144,6 @@ public final class Nsh implements DeepMethod<Nsh.Config> {
     /** Trains on the rows of {@code x} (images of {@code shape}); no labels are used. */
     public static DeepHashFunction train(Config c, FeatureMatrix x, ImageShape shape, Training.EpochListener listener,
             ProgressListener progress, Training.Checkpoints checkpoints) {
-        return TrainingLoop.run(METHOD.task(c, shape, null), x, listener, progress, checkpoints);
+        return DeepRecipe.of(METHOD, c).train(x, null, shape, listener, progress, checkpoints);
     }
 }

@@ -125,10 +125,7 @@ public final class OrthoHash implements DeepMethod<OrthoHash.Config> {
     /** Trains, saving and resuming checkpoints as {@code checkpoints} says ({@code null}: none). */
     public static DeepHashFunction train(Config c, FeatureMatrix x, MultiHotLabels y, ImageShape shape, Training.EpochListener listener,
             ProgressListener progress, Training.Checkpoints checkpoints) {
-        if (x.rows() != y.size()) {
-            throw new IllegalArgumentException(x.rows() + " training items but " + y.size() + " labels");
-        }
-        return TrainingLoop.run(METHOD.task(c, shape, y), x, listener, progress, checkpoints);
+        return DeepRecipe.of(METHOD, c).train(x, y, shape, listener, progress, checkpoints);
     }
 
     /** The cosine loss towards the class target codes. */
