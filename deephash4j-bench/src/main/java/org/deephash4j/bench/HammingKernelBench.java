@@ -105,7 +105,7 @@ public class HammingKernelBench {
         return hits;
     }
 
-    /** The loop shape of the index's kernel (org.deephash4j.index.Kernels.distancesBelow, one word per code). */
+    /** The loop shape of the index's kernel (org.deephash4j.codes.Hamming.distancesBelow, one word per code). */
     private static boolean chunkBelow(long[] db, int off, int count, long a, int[] out, int bound) {
         int any = 0;
         for (int i = 0; i < count; i++) {

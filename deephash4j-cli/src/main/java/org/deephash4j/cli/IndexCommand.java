@@ -9,6 +9,7 @@ import org.deephash4j.index.FlatIndex;
 import org.deephash4j.index.HammingIndex;
 import org.deephash4j.index.IndexFile;
 import org.deephash4j.index.IndexSelector;
+import org.deephash4j.index.IndexType;
 import org.deephash4j.index.MultiIndexHashing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,11 +49,9 @@ final class IndexCommand extends CommandGroup {
         public Integer call() throws Exception {
             BinaryCodes c = CodeFiles.read(codes, EvalCommand.parseBitOrder(bitOrder));
             long t0 = System.nanoTime();
-            HammingIndex index = switch (type.toLowerCase(Locale.ROOT)) {
-                case "flat" -> new FlatIndex(c.bits());
-                case "mih" -> new MultiIndexHashing(c.bits(), substrings);
-                case "auto" -> null;
-                default -> throw new IllegalArgumentException("--type must be auto, flat or mih, got '" + type + "'");
+            HammingIndex index = type.equalsIgnoreCase("auto") ? null : switch (IndexType.parse(type)) {
+                case FLAT -> new FlatIndex(c.bits());
+                case MIH -> new MultiIndexHashing(c.bits(), substrings);
             };
             if (index == null) {
                 IndexSelector.Choice choice = IndexSelector.choose(c, tuneK, substrings);

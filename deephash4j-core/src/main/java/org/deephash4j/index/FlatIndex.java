@@ -2,6 +2,7 @@ package org.deephash4j.index;
 
 import java.util.stream.IntStream;
 import org.deephash4j.codes.BinaryCodes;
+import org.deephash4j.codes.Hamming;
 
 /**
  * Exact search by linear scan. Queries are processed in blocks against tiles of the database small
@@ -26,8 +27,8 @@ public final class FlatIndex extends StoredCodesIndex {
     }
 
     @Override
-    public String type() {
-        return "flat";
+    public IndexType type() {
+        return IndexType.FLAT;
     }
 
     @Override
@@ -43,7 +44,7 @@ public final class FlatIndex extends StoredCodesIndex {
             tops[q - q0].reset(kk);
         }
         long[] scratch = new long[TILE * wpc];
-        int[] dist = new int[Kernels.CHUNK];
+        int[] dist = new int[CHUNK];
         long[] qw = queries.words();
         for (int start = 0; start < n; start += TILE) {
             int count = Math.min(TILE, n - start);
@@ -59,15 +60,15 @@ public final class FlatIndex extends StoredCodesIndex {
     }
 
     /**
-     * One query against one tile: distances in chunks of {@value Kernels#Kernels.CHUNK}, and a chunk is looked at
+     * One query against one tile: distances in chunks of {@value #CHUNK}, and a chunk is looked at
      * code by code only if one of its distances is below the query's current bound (rare once the
      * bound settles). Kept small so that C2 compiles and vectorises it as a unit.
      */
     private void scanTile(long[] qw, int qOff, long[] tile, int off, int count, int start, int[] dist, TopK top) {
-        for (int c = 0; c < count; c += Kernels.CHUNK) {
-            int len = Math.min(Kernels.CHUNK, count - c);
+        for (int c = 0; c < count; c += CHUNK) {
+            int len = Math.min(CHUNK, count - c);
             int bound = top.bound();
-            if (Kernels.distancesBelow(qw, qOff, wpc, tile, off + c * wpc, len, dist, bound)) {
+            if (Hamming.distancesBelow(qw, qOff, wpc, tile, off + c * wpc, len, dist, bound)) {
                 for (int i = 0; i < len; i++) {
                     if (dist[i] < bound) {
                         top.offer(dist[i], start + c + i);
@@ -91,7 +92,7 @@ public final class FlatIndex extends StoredCodesIndex {
             int q0 = b * QUERY_BLOCK;
             int q1 = Math.min(nq, q0 + QUERY_BLOCK);
             long[] scratch = new long[TILE * wpc];
-            int[] dist = new int[Kernels.CHUNK];
+            int[] dist = new int[CHUNK];
             RangeCollector[] cols = new RangeCollector[q1 - q0];
             for (int q = q0; q < q1; q++) {
                 cols[q - q0] = new RangeCollector(bits);
@@ -102,9 +103,9 @@ public final class FlatIndex extends StoredCodesIndex {
                 int off = codes.tileOffset(start);
                 for (int q = q0; q < q1; q++) {
                     RangeCollector c = cols[q - q0];
-                    for (int ch = 0; ch < count; ch += Kernels.CHUNK) {
-                        int len = Math.min(Kernels.CHUNK, count - ch);
-                        if (Kernels.distancesBelow(queries.words(), q * wpc, wpc, tile, off + ch * wpc, len, dist, radius + 1)) {
+                    for (int ch = 0; ch < count; ch += CHUNK) {
+                        int len = Math.min(CHUNK, count - ch);
+                        if (Hamming.distancesBelow(queries.words(), q * wpc, wpc, tile, off + ch * wpc, len, dist, radius + 1)) {
                             for (int i = 0; i < len; i++) {
                                 if (dist[i] <= radius) {
                                     c.add(dist[i], start + ch + i);

@@ -16,8 +16,8 @@ public interface HammingIndex {
     /** Number of codes in the index. */
     int size();
 
-    /** A short name of the index type, e.g. {@code flat}. */
-    String type();
+    /** The index type. */
+    IndexType type();
 
     /**
      * Adds {@code codes} under their ids ({@link BinaryCodes#id(int)}).

@@ -56,13 +56,13 @@ public final class IndexFile {
     /** Saves {@code index} (flat or multi-index hashing) to {@code file}, atomically. */
     public static void save(Path file, HammingIndex index) throws IOException {
         switch (index) {
-            case MultiIndexHashing mih -> write(file, 1, mih.bits(), mih.substrings(), mih.codeStore(), mih.idStore());
-            case FlatIndex flat -> write(file, 0, flat.bits(), 0, flat.codeStore(), flat.idStore());
+            case MultiIndexHashing mih -> write(file, IndexType.MIH, mih.bits(), mih.substrings(), mih.codeStore(), mih.idStore());
+            case FlatIndex flat -> write(file, IndexType.FLAT, flat.bits(), 0, flat.codeStore(), flat.idStore());
             default -> throw new IllegalArgumentException("cannot save a " + index.getClass().getSimpleName());
         }
     }
 
-    private static void write(Path file, int type, int bits, int m, CodeStore codes, IdStore ids) throws IOException {
+    private static void write(Path file, IndexType type, int bits, int m, CodeStore codes, IdStore ids) throws IOException {
         AtomicFiles.write(file, raw -> {
             CRC32C crc = new CRC32C();
             raw.write(MAGIC);
@@ -82,7 +82,7 @@ public final class IndexFile {
             int n = ids.size();
             boolean range = ids instanceof IdStore.Range;
             ByteBuffer h = ByteBuffer.allocate(HEADER - MAGIC.length).order(ByteOrder.LITTLE_ENDIAN);
-            h.putInt(VERSION).putInt(type).putInt(bits).putInt(m).putLong(n).putLong(range ? 0 : 1)
+            h.putInt(VERSION).putInt(type.fileCode()).putInt(bits).putInt(m).putLong(n).putLong(range ? 0 : 1)
                     .putLong(range ? (n == 0 ? 0 : ids.id(0)) : 0);
             out.write(h.array());
             ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
@@ -130,7 +130,8 @@ public final class IndexFile {
                 throw new MalformedFileException(file, "index file version " + version + " is not supported (this build reads "
                         + VERSION + ")");
             }
-            int type = seg.get(INT, 12);
+            int typeCode = seg.get(INT, 12);
+            IndexType type = IndexType.ofFileCode(typeCode);
             int bits = seg.get(INT, 16);
             int m = seg.get(INT, 20);
             long n = seg.get(WORD, 24);
@@ -141,8 +142,8 @@ public final class IndexFile {
             } catch (IllegalArgumentException e) {
                 throw new MalformedFileException(file, "bad header: " + e.getMessage());
             }
-            if (type < 0 || type > 1 || layout < 0 || layout > 1 || n < 0 || n > Integer.MAX_VALUE) {
-                throw new MalformedFileException(file, "bad header (type " + type + ", id layout " + layout + ", count " + n + ")");
+            if (type == null || layout < 0 || layout > 1 || n < 0 || n > Integer.MAX_VALUE) {
+                throw new MalformedFileException(file, "bad header (type " + typeCode + ", id layout " + layout + ", count " + n + ")");
             }
             int wpc = (bits + 63) >>> 6;
             long idBytes = layout == 1 ? 8 * n : 0;
@@ -174,7 +175,10 @@ public final class IndexFile {
                 }
             }
             CodeStore codes = new CodeStore.Mapped(seg.asSlice(HEADER + idBytes, 8 * n * wpc), count, wpc);
-            return type == 0 ? new FlatIndex(bits, codes, ids) : new MultiIndexHashing(bits, m, codes, ids);
+            return switch (type) {
+                case FLAT -> new FlatIndex(bits, codes, ids);
+                case MIH -> new MultiIndexHashing(bits, m, codes, ids);
+            };
         }
     }
 }

@@ -3,6 +3,7 @@ package org.deephash4j.index;
 import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
 import java.util.stream.IntStream;
 import org.deephash4j.codes.BinaryCodes;
+import org.deephash4j.codes.Hamming;
 
 /**
  * Exact k-NN and range search by multi-index hashing (Norouzi, Punjani &amp; Fleet, CVPR 2012 /
@@ -69,8 +70,8 @@ public final class MultiIndexHashing extends StoredCodesIndex {
     }
 
     @Override
-    public String type() {
-        return "mih";
+    public IndexType type() {
+        return IndexType.MIH;
     }
 
     /** Rebuilds the tables from the codes. */
@@ -227,7 +228,7 @@ public final class MultiIndexHashing extends StoredCodesIndex {
         final long[] q;
         final int qOff;
         final int[] subKey;
-        final int[] dist = new int[Kernels.CHUNK];
+        final int[] dist = new int[CHUNK];
 
         Probe(long[] q, int qOff) {
             this.q = q;
@@ -252,38 +253,32 @@ public final class MultiIndexHashing extends StoredCodesIndex {
             return true;
         }
 
+        /** Verifies the bucket {@code [from, to)} of table t a chunk at a time ({@link #verifyChunk}). */
+        private void verify(Table t, int from, int to, int s, int j, CandidateSink sink) {
+            for (int c = from; c < to; c += CHUNK) {
+                verifyChunk(t, c, Math.min(CHUNK, to - c), s, j, sink, dist);
+            }
+        }
+
         /**
-         * Verifies the bucket {@code [from, to)} of table t: its codes are contiguous, so distances are
-         * computed a chunk at a time by the vectorised kernel, and only codes below the sink's bound are
-         * checked for being reached here first.
+         * Verifies the {@code len} contiguous codes of table t from position {@code c}, reached at substring
+         * radius s: distances by the vectorised kernel into {@code scratch}, and only codes below the sink's
+         * bound are checked for being reached here first.
          */
-        private void verify(Table t, int from, int to, int s, int j, Sink sink) {
-            for (int c = from; c < to; c += Kernels.CHUNK) {
-                int len = Math.min(Kernels.CHUNK, to - c);
-                int bound = sink.bound();
-                if (Kernels.distancesBelow(q, qOff, wpc, t.codes, c * wpc, len, dist, bound)) {
-                    for (int i = 0; i < len; i++) {
-                        int off = (c + i) * wpc;
-                        if (dist[i] < bound && firstReach(t.codes, off, s, j)) {
-                            sink.accept(dist[i], t.positions[c + i]);
-                            bound = sink.bound();
-                        }
+        void verifyChunk(Table t, int c, int len, int s, int j, CandidateSink sink, int[] scratch) {
+            int bound = sink.bound();
+            if (Hamming.distancesBelow(q, qOff, wpc, t.codes, c * wpc, len, scratch, bound)) {
+                for (int i = 0; i < len; i++) {
+                    if (scratch[i] < bound && firstReach(t.codes, (c + i) * wpc, s, j)) {
+                        sink.offer(scratch[i], t.positions[c + i]);
+                        bound = sink.bound();
                     }
                 }
             }
         }
 
-        /** Full distance of the code at {@code c[off..]}. */
-        int distance(long[] c, int off) {
-            int d = 0;
-            for (int w = 0; w < wpc; w++) {
-                d += Long.bitCount(c[off + w] ^ q[qOff + w]);
-            }
-            return d;
-        }
-
         /** Visits the buckets of table j at substring radius s, passing new candidates to the sink. */
-        void probe(int j, int s, Sink sink) {
+        void probe(int j, int s, CandidateSink sink) {
             Table t = tables[j];
             if (s > t.length) {
                 return;
@@ -301,13 +296,6 @@ public final class MultiIndexHashing extends StoredCodesIndex {
                 mask = nextCombination(mask);
             }
         }
-    }
-
-    private interface Sink {
-        /** Candidates must have a distance below this. */
-        int bound();
-
-        void accept(int distance, int position);
     }
 
     /** Probe keys gathered per (radius, table) step before sorting; batches are split to stay under it. */
@@ -330,7 +318,7 @@ public final class MultiIndexHashing extends StoredCodesIndex {
     private void searchBatch(BinaryCodes queries, int q0, int q1, int kk, int k, int[] outDist, int[] outPos) {
         int count = q1 - q0;
         TopK[] tops = new TopK[count];
-        Probe[] probes = new Probe[count];
+                Probe[] probes = new Probe[count];
         int[] active = new int[count];
         int nActive = 0;
         for (int i = 0; i < count; i++) {
@@ -342,7 +330,8 @@ public final class MultiIndexHashing extends StoredCodesIndex {
             }
         }
         int maxLength = maxLength();
-        int[] dist = new int[Kernels.CHUNK];
+        // one scratch for the whole batch: it stays in L1 while a bucket chunk is checked against every query
+        int[] dist = new int[CHUNK];
         for (int s = 0; s <= maxLength && nActive > 0; s++) {
             for (int j = 0; j < m && nActive > 0; j++) {
                 Table t = tables[j];
@@ -400,21 +389,11 @@ public final class MultiIndexHashing extends StoredCodesIndex {
             }
             int bucketFrom = (int) (range >>> 32);
             int bucketTo = (int) range;
-            for (int c = bucketFrom; c < bucketTo; c += Kernels.CHUNK) {
-                int len = Math.min(Kernels.CHUNK, bucketTo - c);
+            for (int c = bucketFrom; c < bucketTo; c += CHUNK) {
+                int len = Math.min(CHUNK, bucketTo - c);
                 for (int x = 0; x < g; x++) {
                     int qi = group[x];
-                    Probe probe = probes[qi];
-                    TopK top = tops[qi];
-                    int bound = top.bound();
-                    if (Kernels.distancesBelow(probe.q, probe.qOff, wpc, t.codes, c * wpc, len, dist, bound)) {
-                        for (int i = 0; i < len; i++) {
-                            if (dist[i] < bound && probe.firstReach(t.codes, (c + i) * wpc, s, j)) {
-                                top.offer(dist[i], t.positions[c + i]);
-                                bound = top.bound();
-                            }
-                        }
-                    }
+                    probes[qi].verifyChunk(t, c, len, s, j, tops[qi], dist);
                 }
             }
         }
@@ -446,14 +425,14 @@ public final class MultiIndexHashing extends StoredCodesIndex {
         IntStream.range(0, nq).parallel().forEach(qi -> {
             RangeCollector c = new RangeCollector(bits);
             Probe p = new Probe(queries.words(), qi * wpc);
-            Sink sink = new Sink() {
+            CandidateSink sink = new CandidateSink() {
                 @Override
                 public int bound() {
                     return radius + 1;
                 }
 
                 @Override
-                public void accept(int distance, int position) {
+                public void offer(int distance, int position) {
                     c.add(distance, position);
                 }
             };

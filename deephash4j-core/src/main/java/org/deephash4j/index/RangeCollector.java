@@ -15,6 +15,7 @@ final class RangeCollector {
     }
 
     void add(int d, int p) {
+        assert d >= 0 && d <= bits : "distance " + d + " outside 0.." + bits;
         if (count == dist.length) {
             dist = Arrays.copyOf(dist, 2 * count);
             pos = Arrays.copyOf(pos, 2 * count);

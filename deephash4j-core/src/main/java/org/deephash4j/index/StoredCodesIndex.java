@@ -10,6 +10,9 @@ import org.deephash4j.codes.BinaryCodes;
  */
 abstract class StoredCodesIndex implements HammingIndex {
 
+    /** Codes whose distances a scan computes in one kernel call before it looks at them. */
+    static final int CHUNK = 64;
+
     final int bits;
     final int wpc;
     CodeStore codes;

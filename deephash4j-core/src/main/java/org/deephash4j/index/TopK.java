@@ -9,7 +9,7 @@ import java.util.Arrays;
  * arrive in ascending position (a scan), a candidate at the threshold distance can never beat the k
  * already kept, so the filter is strict and almost nothing enters once the threshold settles.
  */
-final class TopK {
+final class TopK implements CandidateSink {
 
     private final int bits;
     private final boolean ascendingPositions;
@@ -45,7 +45,8 @@ final class TopK {
      * Candidates must have a distance below this (a scan may filter on it before calling
      * {@link #offer}); {@code bits + 1} until k candidates are known.
      */
-    int bound() {
+    @Override
+    public int bound() {
         return ascendingPositions ? threshold : threshold + 1;
     }
 
@@ -61,7 +62,10 @@ final class TopK {
     }
 
     /** Offers a candidate; ignored unless it may be among the k best. */
-    void offer(int d, int p) {
+    @Override
+    public void offer(int d, int p) {
+        assert d >= 0 && d <= bits : "distance " + d + " outside 0.." + bits;
+        assert p >= 0 : "negative position " + p;
         if (d >= bound()) {
             return;
         }

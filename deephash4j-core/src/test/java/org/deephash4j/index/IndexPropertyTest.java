@@ -136,7 +136,7 @@ class IndexPropertyTest {
         Path file = dir.resolve("index.dhi");
         IndexFile.save(file, index);
         HammingIndex loaded = IndexFile.load(file);
-        assertEquals(type, loaded.type());
+        assertEquals(IndexType.parse(type), loaded.type());
         assertKnn(db, queries, loaded.search(queries, 57), 57, "loaded " + type);
         assertRange(db, queries, loaded.rangeSearch(queries, 5), 5, "loaded " + type);
 
