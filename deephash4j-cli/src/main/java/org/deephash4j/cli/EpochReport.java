@@ -38,7 +38,7 @@ final class EpochReport implements Training.EpochListener {
     public void epochDone(int epoch, double meanLoss, DeepHashFunction current) {
         String line = String.format(Locale.ROOT, "[fit] epoch %d: loss %.4f", epoch, meanLoss);
         boolean last = epoch == epochs;
-        if (evaluate != null && ((last && evaluateLast) || (!last && every > 0 && epoch % every == 0))) {
+        if (needsModel(epoch)) {
             Evaluation e = evaluate.apply(current);
             offer(epoch, e);
             line += String.format(Locale.ROOT, ", mAP@1000 %.4f, mAP@all %.4f, bit imbalance %.3f", e.metrics().mapAt(1000),
@@ -51,6 +51,12 @@ final class EpochReport implements Training.EpochListener {
             }
         }
         System.err.println(line);
+    }
+
+    @Override
+    public boolean needsModel(int epoch) {
+        boolean last = epoch == epochs;
+        return evaluate != null && ((last && evaluateLast) || (!last && every > 0 && epoch % every == 0));
     }
 
     /** Takes an evaluation of epoch {@code epoch} made elsewhere (e.g. the finished model's). */

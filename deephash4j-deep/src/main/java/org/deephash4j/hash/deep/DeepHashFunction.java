@@ -46,7 +46,6 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
     private final Block network;
     private final AutoCloseable owner;
     /** Images to re-estimate the BatchNorm statistics on before the next encoding or save, or {@code null}. */
-    private FeatureMatrix pendingRecalibration;
 
     /**
      * @param owner what owns the network's parameters (the training {@code Model}, or the manager); closed
@@ -174,7 +173,6 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
     /** The continuous codes (the hash layer's output, BatchNorm with running statistics), row-major {@code rows x bits}. */
     public float[] continuousCodes(FeatureMatrix features) {
         checkInputSize(features);
-        recalibrateIfPending();
         int n = features.rows();
         float[] out = new float[n * bits];
         float[] x = features.values();
@@ -286,24 +284,6 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
         config = Map.copyOf(c);
     }
 
-    /**
-     * Defers {@link #recalibrateBatchNorm} on {@code images} to this function's next encoding or save: the
-     * training loop gives its epoch listeners such a function, so a listener that evaluates pays for the
-     * re-estimation and one that does not pays nothing.
-     */
-    void recalibrateBeforeUse(FeatureMatrix images) {
-        checkInputSize(images);
-        pendingRecalibration = images;
-    }
-
-    private void recalibrateIfPending() {
-        if (pendingRecalibration != null) {
-            FeatureMatrix images = pendingRecalibration;
-            pendingRecalibration = null;
-            recalibrateBatchNorm(images);
-        }
-    }
-
     /** Configuration key saying where the BatchNorm statistics come from. */
     public static final String BN_STATISTICS = "bn_statistics";
 
@@ -319,7 +299,6 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
 
     @Override
     public ModelContents contents() {
-        recalibrateIfPending();
         Map<String, Object> c = new LinkedHashMap<>(config);
         c.put("backbone", backbone);
         c.put("input_shape", java.util.List.of(shape.channels(), shape.height(), shape.width()));

@@ -56,7 +56,7 @@ public final class Training {
      * @param reestimateBatchNorm whether the trained model's BatchNorm statistics are re-estimated on the
      *     un-augmented training images ({@link DeepHashFunction#recalibrateBatchNorm}) instead of kept as
      *     training leaves them (running averages of the last augmented batches); when set, the model an
-     *     {@link EpochListener} gets re-estimates them too, before it first encodes or saves
+     *     {@link EpochListener} gets is re-estimated too
      */
     public record Settings(int epochs, int batchSize, float learningRate, float backboneLrScale, float weightDecay,
             Optimiser optimiser, Schedule schedule, Augmentation augmentation, long seed, boolean reestimateBatchNorm) {
@@ -124,7 +124,17 @@ public final class Training {
      * being trained, which training goes on changing after the call.
      */
     public interface EpochListener {
+        /** Epoch {@code epoch} is done; {@code current} is {@code null} when {@link #needsModel} said no. */
         void epochDone(int epoch, double meanLoss, DeepHashFunction current);
+
+        /**
+         * Whether the call after epoch {@code epoch} needs the model (e.g. to evaluate it); when the
+         * settings re-estimate the BatchNorm statistics, a model costs a re-estimate, which epochs
+         * nobody looks at should not pay.
+         */
+        default boolean needsModel(int epoch) {
+            return true;
+        }
     }
 
     /**

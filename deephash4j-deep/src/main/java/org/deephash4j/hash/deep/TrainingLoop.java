@@ -14,36 +14,31 @@ import ai.djl.util.Pair;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.deephash4j.data.FeatureMatrix;
 import org.deephash4j.data.ImageShape;
 import org.deephash4j.data.augment.Augmentation;
-import org.deephash4j.hash.HashModels;
-import org.deephash4j.hash.ModelContents;
 import org.deephash4j.nn.DeepEngine;
 import org.deephash4j.nn.ScaledAdam;
-import org.deephash4j.nn.Weights;
 import org.deephash4j.util.ProgressListener;
 import org.deephash4j.util.SeededRandom;
 
 /**
- * The training loop all deep methods share: seeded batch order, augmented views prepared on a
- * background thread while the previous step trains, one memory scope per step, the optimiser with
- * its schedule and backbone learning-rate scale, checkpoints every N epochs and on interrupt, exact
- * resume, a callback after every epoch, and BatchNorm statistics re-estimated on the un-augmented
- * training images when the settings ask for it. A method supplies only its networks, its objective
- * and what its batches hold ({@link TrainingTask}).
+ * The training loop all deep methods share. It keeps the step: seeded batch order, augmented views
+ * prepared on a background thread while the previous step trains, one memory scope per step, the
+ * optimiser with its schedule and backbone learning-rate scale, steps with non-finite or spiking
+ * gradients skipped ({@link GradientGuard}), and resuming from a checkpoint exactly. The other jobs are
+ * {@link TrainingListener}s, told in this order: progress ({@link ProgressReport}), checkpoints every
+ * N epochs and on interrupt ({@link CheckpointSaver}), and the models an epoch listener gets with the
+ * settings' BatchNorm statistics ({@link EpochModels}). A method supplies only its networks, its
+ * objective and what its batches hold ({@link TrainingTask}).
  */
 final class TrainingLoop {
 
@@ -88,29 +83,22 @@ final class TrainingLoop {
             t.setDaemon(true);
             return t;
         });
-        Run run = new Run(task, s, optimiser, shape, n, checkpoints);
-        AtomicBoolean stopRequested = new AtomicBoolean();
-        CountDownLatch saved = new CountDownLatch(1);
-        Thread hook = checkpoints == null ? null : new Thread(() -> {
-            stopRequested.set(true);
-            try {
-                saved.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        CheckpointFile file = new CheckpointFile(task, optimiser, n, checkpoints);
+        EpochModels epochModels = new EpochModels(task, manager, x, listener);
+        List<TrainingListener> listeners = new ArrayList<>();
+        listeners.add(new ProgressReport(progress, s.epochs()));
+        if (checkpoints != null) {
+            listeners.add(new CheckpointSaver(file, checkpoints));
+        }
+        // after the checkpoint: a re-estimate for the last epoch's listener changes the network's statistics
+        listeners.add(epochModels);
         boolean finished = false;
-        // the last epoch's listener gets the final statistics, so the returned model needs no second re-estimate
-        boolean reestimated = false;
         Shape input = DeepHashFunction.inputShape(shape, batch);
         try (Trainer trainer = model.newTrainer(tc)) {
             trainer.initialize(task.inputShapes(input));
             task.objective().prepare(manager);
-            Run.Position at = run.resumeOrStart();
-            if (hook != null) {
-                Runtime.getRuntime().addShutdownHook(hook);
-            }
-            int stepsThisRun = 0;
+            CheckpointFile.Position at = file.resumeOrStart();
+            listeners.forEach(TrainingListener::started);
             int skippedInARow = 0;
             GradientGuard guard = new GradientGuard();
             SeededRandom order = SeededRandom.restore(at.orderState());
@@ -127,7 +115,9 @@ final class TrainingLoop {
                 if (first == 0) {
                     lossSum = 0;
                 }
-                progress.start("epoch " + epoch + "/" + s.epochs(), steps - first);
+                for (TrainingListener l : listeners) {
+                    l.epochStarted(epoch, first, steps);
+                }
                 long epochStart = System.nanoTime();
                 final int ep = epoch;
                 Future<?> pending = prefetch.submit(() -> batches.fill(ep, first, perm, 0));
@@ -170,62 +160,31 @@ final class TrainingLoop {
                             }
                         }
                     }
-                    progress.advance(1);
-                    progress.status(String.format(java.util.Locale.ROOT, "loss %.4f, %.0f images/s%s", lossSum / (step + 1),
-                            (double) batch * (step + 1 - first) * 1e9 / (System.nanoTime() - epochStart), skipped(skippedEpoch)));
-                    stepsThisRun++;
-                    boolean stop = stopRequested.get() || (checkpoints != null && checkpoints.stopAfterSteps() > 0
-                            && stepsThisRun >= checkpoints.stopAfterSteps());
-                    if (stop) {
-                        progress.finish();
-                        run.save(new Run.Position(epoch, step + 1, orderAtEpochStart, lossSum));
-                        saved.countDown();
-                        throw new Training.Stopped(checkpoints.file());
+                    TrainingListener.StepDone done = new TrainingListener.StepDone(epoch, step, first, batch, lossSum, skippedEpoch,
+                            orderAtEpochStart, epochStart);
+                    for (TrainingListener l : listeners) {
+                        l.stepDone(done);
                     }
                 }
-                progress.finish();
-                if (checkpoints != null && checkpoints.everyEpochs() > 0 && epoch % checkpoints.everyEpochs() == 0) {
-                    run.save(new Run.Position(epoch + 1, 0, order.saveState(), 0));
-                }
-                if (listener != null) {
-                    DeepHashFunction current = task.function(manager, () -> { });
-                    if (s.reestimateBatchNorm()) {
-                        if (epoch == s.epochs()) {
-                            current.recalibrateBatchNorm(x);
-                            reestimated = true;
-                        } else {
-                            current.recalibrateBeforeUse(x);
-                        }
-                    }
-                    listener.epochDone(epoch, lossSum / steps, current);
+                long[] orderAfterEpoch = order.saveState();
+                for (TrainingListener l : listeners) {
+                    l.epochDone(epoch, lossSum / steps, orderAfterEpoch);
                 }
             }
             finished = true;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write or read the checkpoint " + checkpoints.file(), e);
+            throw new UncheckedIOException("cannot write or read the checkpoint " + file.file(), e);
         } finally {
             prefetch.shutdownNow();
-            saved.countDown();
+            listeners.forEach(TrainingListener::closed);
             if (!finished) {
                 // a stopped or failed run's network is not returned: release it now rather than leave it to
                 // DJL's finalizers, which close managers at unpredictable times
                 model.close();
                 manager.close();
             }
-            if (hook != null) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the JVM is exiting: the hook is already running
-                }
-            }
         }
-        DeepHashFunction trained = task.function(manager, model);
-        if (reestimated) {
-            trained.recordRecalibration(x.rows());
-        } else if (s.reestimateBatchNorm()) {
-            trained.recalibrateBatchNorm(x);
-        }
+        DeepHashFunction trained = epochModels.result(task.function(manager, model));
         // the model and manager own the network's native memory: keep them reachable until handed over
         java.lang.ref.Reference.reachabilityFence(model);
         java.lang.ref.Reference.reachabilityFence(manager);
@@ -271,18 +230,6 @@ final class TrainingLoop {
             }
         }
         return total == null ? 0 : Math.sqrt(total.getFloat());
-    }
-
-    /** The progress line's note of the steps skipped this epoch, by reason; empty when none was. */
-    private static String skipped(int[] counts) {
-        StringBuilder note = new StringBuilder();
-        for (GradientGuard.Verdict v : GradientGuard.Verdict.values()) {
-            int count = counts[v.ordinal()];
-            if (count > 0) {
-                note.append(", ").append(count).append(count == 1 ? " step" : " steps").append(" skipped (").append(v.reason()).append(')');
-            }
-        }
-        return note.toString();
     }
 
     /** What a non-finite loss's message says about the parameters: which ones are no longer finite, if any. */
@@ -368,97 +315,6 @@ final class TrainingLoop {
                     y[slot][b * classes + k] = labels[item * classes + k];
                 }
             }
-        }
-    }
-
-    /** Saving and restoring the state of one training run. */
-    private static final class Run {
-
-        /** Where training stands: the next epoch and step, the batch-order state at that epoch's start. */
-        record Position(int epoch, int step, long[] orderState, double lossSum) {
-        }
-
-        final TrainingTask task;
-        final Training.Settings settings;
-        final ScaledAdam optimiser;
-        final ImageShape shape;
-        final int items;
-        final Training.Checkpoints checkpoints;
-
-        Run(TrainingTask task, Training.Settings settings, ScaledAdam optimiser, ImageShape shape, int items, Training.Checkpoints checkpoints) {
-            this.task = task;
-            this.settings = settings;
-            this.optimiser = optimiser;
-            this.shape = shape;
-            this.items = items;
-            this.checkpoints = checkpoints;
-        }
-
-        String method() {
-            return task.method() + "-checkpoint";
-        }
-
-        private Map<String, Object> identity() {
-            Map<String, Object> m = new LinkedHashMap<>(task.identity());
-            m.put("input_shape", List.of(shape.channels(), shape.height(), shape.width()));
-            m.put("classes", task.classes());
-            m.put("training_items", items);
-            return m;
-        }
-
-        Position resumeOrStart() throws IOException {
-            Position fresh = new Position(1, 0, new SeededRandom(settings.seed() ^ 0x5DEECE66DL).saveState(), 0);
-            if (checkpoints == null || !checkpoints.resume() || !Files.exists(checkpoints.file())) {
-                return fresh;
-            }
-            ModelContents ck = HashModels.read(checkpoints.file());
-            if (!method().equals(ck.method())) {
-                throw new IllegalArgumentException(checkpoints.file() + " is not a " + task.method() + " checkpoint (" + ck.method() + ")");
-            }
-            Object saved = ck.config().get("run");
-            if (!identity().toString().equals(String.valueOf(saved))) {
-                throw new IllegalArgumentException("checkpoint " + checkpoints.file() + " was written by another run: " + saved
-                        + "\nthis run: " + identity());
-            }
-            for (Pair<String, Parameter> p : task.trainingBlock().getParameters()) {
-                NDArray a = p.getValue().getArray();
-                Weights.copyInto(a, ck.floatArray(p.getKey(), (int) a.size()));
-                if (ck.arrays().containsKey("adam.m/" + p.getKey())) {
-                    int t = ((Number) ((Map<?, ?>) ck.config().get("adam_steps")).get(p.getKey())).intValue();
-                    float[] variance = ck.arrays().containsKey("adam.v/" + p.getKey())
-                            ? ck.floatArray("adam.v/" + p.getKey(), (int) a.size()) : new float[0];
-                    optimiser.restore(p.getValue().getId(), a, new ScaledAdam.State(ck.floatArray("adam.m/" + p.getKey(), (int) a.size()),
-                            variance, t));
-                }
-            }
-            @SuppressWarnings("unchecked")
-            List<Number> order = (List<Number>) ck.config().get("order_state");
-            return new Position(((Number) ck.config().get("epoch")).intValue(), ((Number) ck.config().get("step")).intValue(),
-                    new long[] {order.get(0).longValue(), order.get(1).longValue()}, ((Number) ck.config().get("loss_sum")).doubleValue());
-        }
-
-        void save(Position at) throws IOException {
-            Map<String, double[]> arrays = new LinkedHashMap<>();
-            Map<String, Object> steps = new LinkedHashMap<>();
-            for (Pair<String, Parameter> p : task.trainingBlock().getParameters()) {
-                arrays.put(p.getKey(), ModelContents.widen(p.getValue().getArray().toFloatArray()));
-                ScaledAdam.State st = optimiser.state(p.getValue().getId());
-                if (st != null) {
-                    arrays.put("adam.m/" + p.getKey(), ModelContents.widen(st.mean()));
-                    if (st.variance().length > 0) {
-                        arrays.put("adam.v/" + p.getKey(), ModelContents.widen(st.variance()));
-                    }
-                    steps.put(p.getKey(), st.steps());
-                }
-            }
-            Map<String, Object> cfg = new LinkedHashMap<>();
-            cfg.put("run", identity().toString());
-            cfg.put("epoch", at.epoch());
-            cfg.put("step", at.step());
-            cfg.put("order_state", List.of(at.orderState()[0], at.orderState()[1]));
-            cfg.put("loss_sum", at.lossSum());
-            cfg.put("adam_steps", steps);
-            HashModels.write(checkpoints.file(), new ModelContents(method(), task.bits(), shape.pixels(), cfg, arrays));
         }
     }
 }

@@ -154,4 +154,26 @@ class BatchNormRecalibrationTest {
             assertEquals(without.contents().config(), withListener.contents().config());
         }
     }
+
+    @Test
+    void aListenerThatNeedsNoModelGetsNoneAndTheResultIsStillReestimated() throws Exception {
+        FeatureMatrix x = WchTest.images(64);
+        java.util.List<Object> given = new java.util.ArrayList<>();
+        Training.EpochListener lossOnly = new Training.EpochListener() {
+            @Override
+            public void epochDone(int epoch, double meanLoss, DeepHashFunction current) {
+                given.add(current == null ? "none" : current);
+            }
+
+            @Override
+            public boolean needsModel(int epoch) {
+                return false;
+            }
+        };
+        try (DeepHashFunction f = trainBriefly(x, 2, true, lossOnly)) {
+            assertEquals(java.util.List.of("none", "none"), given, "no model, so no re-estimate, for epochs nobody looks at");
+            assertTrue(worstBitMean(f.continuousCodes(x), 16) < 0.02, "the result is re-estimated after training");
+            assertEquals("re-estimated on 64 un-augmented images", f.contents().config().get(DeepHashFunction.BN_STATISTICS));
+        }
+    }
 }
