@@ -46,3 +46,10 @@ require_maven() {
 
 # Maven itself runs on the JDK found; silence its own JDK 25 warnings about sun.misc.Unsafe.
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+
+# Runs Maven with the given arguments, without the colour escape codes it prints even in batch mode
+# (they would litter logs); keeps its exit status.
+maven() {
+    mvn -B -Dstyle.color=never "$@" 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g'
+    return "${PIPESTATUS[0]}"
+}
