@@ -38,6 +38,7 @@ public final class Main extends CommandGroup {
         DeepSettingOptions.addTo(cl.getSubcommands().get("fit").getCommandSpec());
         cl.setExecutionExceptionHandler(Main::handle);
         cl.setParameterExceptionHandler(Main::invalidCommandLine);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl.execute(args);
     }
 

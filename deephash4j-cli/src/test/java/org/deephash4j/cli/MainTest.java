@@ -356,6 +356,34 @@ class MainTest {
         assertTrue(stderr().contains("unknown option '--bitz'") && stderr().contains("did you mean --bits?"), stderr());
     }
 
+    @Test
+    void encodeTakesOnePartOfTheSplitAndNpyCodesKeepTheirIds() throws IOException {
+        Path data = Files.createDirectories(tmp.resolve("tiny"));
+        IdxReaderTestSupport.writeMnistFolder(data, 200, 100);
+        Path model = tmp.resolve("lsh.dhm");
+        String protocol = "custom:query=3,train=10,seed=1";
+        assertEquals(0, Main.execute("fit", "-m", "lsh", "-b", "16", "-d", data.toString(), "-p", protocol, "-o", model.toString()),
+                stderr());
+        Path all = tmp.resolve("all.dhc");
+        assertEquals(0, Main.execute("encode", "--model", model.toString(), "-d", data.toString(), "-o", all.toString()), stderr());
+        Path queries = tmp.resolve("q.npy");
+        assertEquals(0, Main.execute("encode", "--model", model.toString(), "-d", data.toString(), "-p", protocol, "--subset", "query",
+                "-o", queries.toString()), stderr());
+        org.deephash4j.codes.BinaryCodes q = org.deephash4j.codes.CodeFiles.read(queries, org.deephash4j.codes.BitOrder.BIG);
+        assertEquals(30, q.size(), "3 queries per class");
+        assertTrue(Files.isRegularFile(tmp.resolve("q.ids.npy")), "the ids beside the .npy codes");
+        org.deephash4j.codes.BinaryCodes everything = org.deephash4j.codes.CodeFile.read(all);
+        for (int i = 0; i < q.size(); i++) {
+            int position = (int) q.ids()[i];
+            assertTrue(position >= 200, "queries come from the test items: " + position);
+            assertEquals(everything.distance(position, q, i) , 0, "query " + i + " keeps its data set position as id");
+        }
+        assertEquals(2, Main.execute("encode", "--model", model.toString(), "-d", data.toString(), "--subset", "train",
+                "-o", tmp.resolve("t.dhc").toString()));
+        assertEquals(2, Main.execute("encode", "--model", model.toString(), "-d", data.toString(), "--subset", "half", "-o",
+                tmp.resolve("t.dhc").toString()));
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
