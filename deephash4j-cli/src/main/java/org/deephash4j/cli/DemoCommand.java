@@ -106,6 +106,8 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         DatasetRepository repo = DatasetRepository.standard();
+        int runsTotal = data.size() * methods.size() * bits.size();
+        int runsStarted = 0;
         StringBuilder tables = new StringBuilder();
         List<Map<String, Object>> jsonRuns = new ArrayList<>();
         for (String spec : data) {
@@ -134,7 +136,9 @@ final class DemoCommand implements Callable<Integer> {
                     SupervisedHashMethod method = deep ? DeepMethods.recipe(methodName, b, "cnn", shape, seed)
                             .withTraining(t -> t.with("epochs", deepEpochs)).asHashMethod(shape, report, new ConsoleProgress())
                             : SupervisedHashMethod.ignoringLabels(ClassicMethods.byName(methodName));
-                    say((deep ? "training " + method.name() + " (" + deepEpochs + " epochs)" : "fitting "
+                    runsStarted++;
+                    say(String.format(Locale.ROOT, "run %d/%d (%s elapsed): ", runsStarted, runsTotal, elapsed(start))
+                            + (deep ? "training " + method.name() + " (" + deepEpochs + " epochs)" : "fitting "
                             + method.name()) + " at " + b + " bits on " + split.train().length + " images, encoding "
                             + (split.query().length + split.database().length) + ", evaluating");
                     HashingExperiment.Outcome o;
@@ -187,6 +191,12 @@ final class DemoCommand implements Callable<Integer> {
         }
         say(String.format(Locale.ROOT, "done in %.1f s; results in %s", (System.nanoTime() - start) / 1e9, output.toAbsolutePath()));
         return 0;
+    }
+
+    /** Time since {@code startNanos}, as minutes and seconds. */
+    private static String elapsed(long startNanos) {
+        long seconds = (System.nanoTime() - startNanos) / 1_000_000_000L;
+        return String.format(Locale.ROOT, "%d min %02d s", seconds / 60, seconds % 60);
     }
 
     private static void say(String message) {

@@ -9,8 +9,8 @@ import org.deephash4j.hash.deep.DeepHashFunction;
 import org.deephash4j.hash.deep.Training;
 
 /**
- * Prints a line after every training epoch (its loss and, every N epochs, mAP@1000, mAP@all and the bit
- * imbalance) and keeps the best evaluated epoch by mAP@all, which is chosen on the query set and so
+ * Prints a line after every evaluated training epoch (its loss, mAP@1000, mAP@all and the bit imbalance;
+ * the progress display shows the other epochs' loss) and keeps the best evaluated epoch by mAP@all, which is chosen on the query set and so
  * reported only beside the last epoch, as optimistic. Warns loudly when the codes collapsed.
  */
 final class EpochReport implements Training.EpochListener {
@@ -36,19 +36,19 @@ final class EpochReport implements Training.EpochListener {
 
     @Override
     public void epochDone(int epoch, double meanLoss, DeepHashFunction current) {
-        String line = String.format(Locale.ROOT, "[fit] epoch %d: loss %.4f", epoch, meanLoss);
-        boolean last = epoch == epochs;
-        if (needsModel(epoch)) {
-            Evaluation e = evaluate.apply(current);
-            offer(epoch, e);
-            line += String.format(Locale.ROOT, ", mAP@1000 %.4f, mAP@all %.4f, bit imbalance %.3f", e.metrics().mapAt(1000),
-                    e.metrics().mapAt(0), e.bitImbalance());
-            if (last) {
-                line += String.format(Locale.ROOT, " (last epoch); best epoch %s (mAP@1000 / mAP@all, chosen on the query set: optimistic)", best());
-            }
-            if (BinaryCodes.isCollapsed(e.bitImbalance())) {
-                line += "\n" + collapseWarning(e.bitImbalance());
-            }
+        if (!needsModel(epoch)) {
+            return; // the progress display already showed the epoch and its loss
+        }
+        Evaluation e = evaluate.apply(current);
+        offer(epoch, e);
+        String line = String.format(Locale.ROOT, "[fit] epoch %d: loss %.4f, mAP@1000 %.4f, mAP@all %.4f, bit imbalance %.3f", epoch,
+                meanLoss, e.metrics().mapAt(1000), e.metrics().mapAt(0), e.bitImbalance());
+        if (epoch == epochs) {
+            line += String.format(Locale.ROOT, " (last epoch); best epoch %s (mAP@1000 / mAP@all, chosen on the query set: optimistic)",
+                    best());
+        }
+        if (BinaryCodes.isCollapsed(e.bitImbalance())) {
+            line += "\n" + collapseWarning(e.bitImbalance());
         }
         System.err.println(line);
     }
