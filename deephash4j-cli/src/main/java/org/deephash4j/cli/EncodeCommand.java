@@ -33,9 +33,8 @@ final class EncodeCommand implements Callable<Integer> {
     /** Which items to encode. */
     enum Subset { ALL, QUERY, DATABASE, TRAIN }
 
-    @Option(names = "--bit-order", defaultValue = "big", paramLabel = "big|little",
-            description = "Bit order of a packed .npy output (default: ${DEFAULT-VALUE}).")
-    String bitOrder;
+    @Mixin
+    BitOrderOption bitOrder;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Code file to write.")
     Path output;
@@ -48,7 +47,7 @@ final class EncodeCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         BinaryCodes codes = items == null ? f.encode(in.features(), null) : f.encode(in.features().rows(items), Split.ids(items));
         double seconds = (System.nanoTime() - t0) / 1e9;
-        CodeFiles.write(output, codes, EvalCommand.parseBitOrder(bitOrder));
+        CodeFiles.write(output, codes, bitOrder.order);
         System.err.printf(Locale.ROOT, "[encode] %d items (%s) of %s to %d-bit %s codes in %.2f s; written to %s%n", codes.size(),
                 subset.name().toLowerCase(Locale.ROOT), in.name(), codes.bits(), f.method(), seconds, output.toAbsolutePath());
         return 0;

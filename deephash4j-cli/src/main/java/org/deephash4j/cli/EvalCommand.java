@@ -25,6 +25,7 @@ import org.deephash4j.hash.HashFunction;
 import org.deephash4j.hash.HashModels;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code deephash eval}: evaluate codes by Hamming ranking and write a report. */
@@ -104,9 +105,8 @@ final class EvalCommand implements Callable<Integer> {
             description = "What mAP@all ranks: all N items, or N-1 as DeepHash-pytorch's topk=-1. Default: ${DEFAULT-VALUE}.")
     String allConvention;
 
-    @Option(names = "--bit-order", defaultValue = "big", paramLabel = "big|little",
-            description = "Bit order of packed .npy codes: numpy.packbits (big) or Faiss (little). Default: ${DEFAULT-VALUE}.")
-    String bitOrder;
+    @Mixin
+    BitOrderOption bitOrder;
 
     @Option(names = "--name", paramLabel = "NAME", description = "Name of this run in tables and plots (default: the codes' file name).")
     String name;
@@ -117,7 +117,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EvalConfig config = config();
-        BitOrder order = parseBitOrder(bitOrder);
+        BitOrder order = bitOrder.order;
         Map<String, Object> context = new LinkedHashMap<>();
         BinaryCodes q;
         BinaryCodes db;
@@ -195,14 +195,6 @@ final class EvalCommand implements Callable<Integer> {
                     + allConvention + "'");
         };
         return new EvalConfig(ks, ps, all, rule, radius, true);
-    }
-
-    static BitOrder parseBitOrder(String s) {
-        return switch (s.toLowerCase(Locale.ROOT)) {
-            case "big" -> BitOrder.BIG;
-            case "little" -> BitOrder.LITTLE;
-            default -> throw new IllegalArgumentException("--bit-order must be 'big' or 'little', got '" + s + "'");
-        };
     }
 
     private static int parsePositive(String s, String option) {

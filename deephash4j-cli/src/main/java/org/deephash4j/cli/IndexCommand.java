@@ -12,6 +12,7 @@ import org.deephash4j.index.IndexSelector;
 import org.deephash4j.index.IndexType;
 import org.deephash4j.index.MultiIndexHashing;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,15 +40,15 @@ final class IndexCommand extends CommandGroup {
         @Option(names = "--tune-k", defaultValue = "10", description = "k of the sample queries that --type auto times (default: ${DEFAULT-VALUE}).")
         int tuneK;
 
-        @Option(names = "--bit-order", defaultValue = "big", paramLabel = "big|little", description = "Bit order of packed .npy codes (default: ${DEFAULT-VALUE}).")
-        String bitOrder;
+        @Mixin
+        BitOrderOption bitOrder;
 
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Index file to write (.dhi).")
         Path output;
 
         @Override
         public Integer call() throws Exception {
-            BinaryCodes c = CodeFiles.read(codes, EvalCommand.parseBitOrder(bitOrder));
+            BinaryCodes c = CodeFiles.read(codes, bitOrder.order);
             long t0 = System.nanoTime();
             HammingIndex index = type.equalsIgnoreCase("auto") ? null : switch (IndexType.parse(type)) {
                 case FLAT -> new FlatIndex(c.bits());

@@ -19,6 +19,7 @@ import org.deephash4j.index.RangeResult;
 import org.deephash4j.index.SearchResult;
 import org.deephash4j.io.AtomicFiles;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code deephash search}: query a saved index. */
@@ -39,8 +40,8 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--radius", paramLabel = "R", description = "Return every code within this Hamming distance instead.")
     Integer radius;
 
-    @Option(names = "--bit-order", defaultValue = "big", paramLabel = "big|little", description = "Bit order of packed .npy queries (default: ${DEFAULT-VALUE}).")
-    String bitOrder;
+    @Mixin
+    BitOrderOption bitOrder;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Results: .csv or .json.")
     Path output;
@@ -56,7 +57,7 @@ final class SearchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--output must end in .csv or .json, got '" + output + "'");
         }
         HammingIndex index = IndexFile.load(indexFile);
-        BinaryCodes q = CodeFiles.read(queries, EvalCommand.parseBitOrder(bitOrder));
+        BinaryCodes q = CodeFiles.read(queries, bitOrder.order);
         long t0 = System.nanoTime();
         Rows rows;
         if (radius != null) {
