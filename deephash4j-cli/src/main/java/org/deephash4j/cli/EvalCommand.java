@@ -51,11 +51,8 @@ final class EvalCommand implements Callable<Integer> {
         @ArgGroup(exclusive = true, multiplicity = "1")
         CodesOrModel source;
 
-        @Option(names = {"-d", "--data"}, required = true, paramLabel = "DATA", description = "The data set the codes encode.")
-        String data;
-
-        @Option(names = {"-p", "--protocol"}, paramLabel = "PROTOCOL", description = "Protocol (default: the data set's own).")
-        String protocol;
+        @ArgGroup(exclusive = false, multiplicity = "1")
+        DataOptions data;
     }
 
     static final class CodesOrModel {
@@ -65,10 +62,6 @@ final class EvalCommand implements Callable<Integer> {
 
         @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model (.dhm) to encode the data set with.")
         Path model;
-    }
-
-    static final class Unused {
-
     }
 
     static final class FromFiles {
@@ -126,8 +119,8 @@ final class EvalCommand implements Callable<Integer> {
         String runName;
         if (input.dataset != null) {
             FromDataset in = input.dataset;
-            FeatureInput data = FeatureInput.load(in.data, null);
-            Protocol p = data.protocol(in.protocol);
+            FeatureInput data = in.data.load();
+            Protocol p = in.data.protocol(data);
             if (p == null) {
                 throw new IllegalArgumentException("data set " + data.name() + " has no protocol of its own: give --protocol");
             }
