@@ -39,26 +39,27 @@ public final class BinaryCodes {
      * @throws IllegalArgumentException if the bit count is invalid, sizes disagree or padding bits are set
      */
     public static BinaryCodes of(int bits, long[] words, long[] ids) {
+        return owning(bits, words.clone(), ids == null ? null : ids.clone());
+    }
+
+    /** As {@link #of}, but keeping the arrays given, which the caller must not change afterwards. */
+    static BinaryCodes owning(int bits, long[] words, long[] ids) {
         checkBits(bits);
         int wpc = wordsFor(bits);
         if (words.length % wpc != 0) {
             throw new IllegalArgumentException(words.length + " words is not a multiple of " + wpc + " words per code");
         }
         int count = words.length / wpc;
-        long[] idArray = ids == null ? sequentialIds(count) : ids.clone();
-        if (idArray.length != count) {
-            throw new IllegalArgumentException(count + " codes but " + idArray.length + " ids");
-        }
-        long[] w = words.clone();
+        long[] idArray = ids == null ? sequentialIds(count) : checkIds(ids, count);
         long padMask = paddingMask(bits);
         if (padMask != 0) {
             for (int i = 0; i < count; i++) {
-                if ((w[i * wpc + wpc - 1] & padMask) != 0) {
+                if ((words[i * wpc + wpc - 1] & padMask) != 0) {
                     throw new IllegalArgumentException("code " + i + " has bits set past its length of " + bits);
                 }
             }
         }
-        return new BinaryCodes(bits, count, w, idArray);
+        return new BinaryCodes(bits, count, words, idArray);
     }
 
     /**
@@ -107,7 +108,7 @@ public final class BinaryCodes {
                 w[i * wpc + (k >>> 3)] |= b << ((k & 7) << 3);
             }
         }
-        return new BinaryCodes(bits, count, w, ids == null ? sequentialIds(count) : checkIds(ids, count));
+        return new BinaryCodes(bits, count, w, ids == null ? sequentialIds(count) : checkIds(ids.clone(), count));
     }
 
     /** The codes as packed bytes, {@code bits / 8} per code, in the given bit order. */
@@ -232,7 +233,7 @@ public final class BinaryCodes {
 
     /** The same codes with other ids. */
     public BinaryCodes withIds(long[] newIds) {
-        return new BinaryCodes(bits, count, words, checkIds(newIds, count));
+        return new BinaryCodes(bits, count, words, checkIds(newIds.clone(), count));
     }
 
     /** The codes in the {-1, +1} view, row-major {@code size() x bits()}. */
@@ -280,11 +281,13 @@ public final class BinaryCodes {
         return ((j >>> 3) & 7) << 3 | (7 - (j & 7));
     }
 
-    static int wordsFor(int bits) {
+    /** 64-bit words per code of {@code bits} bits. */
+    public static int wordsFor(int bits) {
         return (bits + 63) >>> 6;
     }
 
-    private static long paddingMask(int bits) {
+    /** The bits of a code's last word that lie past its length and must be zero (0 when the length fills it). */
+    public static long paddingMask(int bits) {
         int used = bits & 63;
         return used == 0 ? 0 : -1L << used;
     }
@@ -303,11 +306,18 @@ public final class BinaryCodes {
         return ids;
     }
 
+    /** {@code ids}, checked: one per code, none negative (-1 marks "no result" in search results). */
     private static long[] checkIds(long[] ids, int count) {
         if (ids.length != count) {
             throw new IllegalArgumentException(count + " codes but " + ids.length + " ids");
         }
-        return ids.clone();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0) {
+                throw new IllegalArgumentException("id " + ids[i] + " of code " + i + " is negative; ids must be >= 0 "
+                        + "(-1 marks an empty result slot)");
+            }
+        }
+        return ids;
     }
 
     @Override
@@ -347,7 +357,7 @@ public final class BinaryCodes {
         /** The codes built so far; {@code ids} may be {@code null} for ids 0..count-1. */
         public BinaryCodes build(long[] ids) {
             int count = words.length / wpc;
-            return new BinaryCodes(bits, count, words.clone(), ids == null ? sequentialIds(count) : checkIds(ids, count));
+            return new BinaryCodes(bits, count, words.clone(), ids == null ? sequentialIds(count) : checkIds(ids.clone(), count));
         }
     }
 }

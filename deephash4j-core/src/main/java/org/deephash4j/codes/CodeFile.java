@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 import org.deephash4j.io.AtomicFiles;
+import org.deephash4j.io.FileChannels;
 import org.deephash4j.io.MalformedFileException;
+import org.deephash4j.io.Sizes;
 
 /**
  * deephash4j's own code file ({@code .dhc}): everything needed to use a set of codes, checked on
@@ -91,7 +93,7 @@ public final class CodeFile {
                 throw new MalformedFileException(file, "not a deephash4j code file (only " + size + " bytes)");
             }
             ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, header, 0);
+            FileChannels.readFully(file, ch, header, 0);
             header.flip();
             byte[] magic = new byte[MAGIC.length];
             header.get(magic);
@@ -111,52 +113,27 @@ public final class CodeFile {
                 throw new MalformedFileException(file, "bad header: " + e.getMessage());
             }
             int wpc = BinaryCodes.wordsFor(bits);
-            if (count < 0 || count * (1 + wpc) > Integer.MAX_VALUE - 8) {
-                throw new MalformedFileException(file, "bad header: code count " + count);
-            }
-            long expected = HEADER_BYTES + count * 8 * (1 + wpc) + 8;
-            if (size != expected) {
-                throw new MalformedFileException(file, (size < expected ? "truncated" : "unexpected trailing bytes")
-                        + ": header promises " + count + " codes of " + bits + " bits (" + expected + " bytes), file has " + size);
-            }
-            ByteBuffer body = ByteBuffer.allocate((int) (expected - HEADER_BYTES)).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, body, HEADER_BYTES);
-            body.flip();
+            int n = Sizes.count(file, "code count", count, Sizes.MAX_ARRAY / wpc);
+            Sizes.exactLength(file, count + " codes of " + bits + " bits", HEADER_BYTES + 8L * n * (1 + wpc) + 8, size);
             CRC32C crc = new CRC32C();
             crc.update(header.array(), MAGIC.length, HEADER_BYTES - MAGIC.length);
-            crc.update(body.array(), 0, body.limit() - 8);
-            int n = (int) count;
             long[] ids = new long[n];
-            body.asLongBuffer().get(ids);
             long[] words = new long[n * wpc];
-            body.position(n * 8);
-            body.asLongBuffer().get(words);
-            body.position(body.limit() - 8);
-            int stored = body.getInt();
-            byte[] end = new byte[4];
-            body.get(end);
-            if (!java.util.Arrays.equals(end, END)) {
+            long end = FileChannels.readLongs(file, ch, FileChannels.readLongs(file, ch, HEADER_BYTES, ids, crc), words, crc);
+            ByteBuffer tail = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            FileChannels.readFully(file, ch, tail, end);
+            byte[] marker = java.util.Arrays.copyOfRange(tail.array(), 4, 8);
+            if (!java.util.Arrays.equals(marker, END)) {
                 throw new MalformedFileException(file, "missing end marker: the file is damaged");
             }
-            if (stored != (int) crc.getValue()) {
+            if (tail.getInt(0) != (int) crc.getValue()) {
                 throw new MalformedFileException(file, "checksum mismatch: the file is corrupted");
             }
             try {
-                return BinaryCodes.of(bits, words, ids);
+                return BinaryCodes.owning(bits, words, ids);
             } catch (IllegalArgumentException e) {
                 throw new MalformedFileException(file, e.getMessage());
             }
-        }
-    }
-
-    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
-        long pos = position;
-        while (buf.hasRemaining()) {
-            int r = ch.read(buf, pos);
-            if (r < 0) {
-                throw new IOException("unexpected end of file");
-            }
-            pos += r;
         }
     }
 }

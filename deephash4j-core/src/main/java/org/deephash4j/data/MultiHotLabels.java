@@ -26,7 +26,7 @@ public final class MultiHotLabels {
     public static MultiHotLabels ofClasses(int[] classes, int numClasses) {
         checkClasses(numClasses);
         int wpi = (numClasses + 63) >>> 6;
-        long[] b = new long[classes.length * wpi];
+        long[] b = allocate(classes.length, wpi);
         for (int i = 0; i < classes.length; i++) {
             int c = classes[i];
             if (c < 0 || c >= numClasses) {
@@ -169,10 +169,24 @@ public final class MultiHotLabels {
         return m;
     }
 
+    /**
+     * The most classes a label set may have (about a million: ImageNet-21k has 21,841). Labels are dense
+     * bits, so a crafted class index of 10^8 would otherwise cost 12 MB per item.
+     */
+    public static final int MAX_CLASSES = 1 << 20;
+
     private static void checkClasses(int numClasses) {
-        if (numClasses <= 0) {
-            throw new IllegalArgumentException("number of classes must be positive, got " + numClasses);
+        if (numClasses <= 0 || numClasses > MAX_CLASSES) {
+            throw new IllegalArgumentException("number of classes must be in [1, " + MAX_CLASSES + "], got " + numClasses);
         }
+    }
+
+    private static long[] allocate(int size, int wordsPerItem) {
+        long words = (long) size * wordsPerItem;
+        if (words > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException(size + " items x " + wordsPerItem * 64L + " classes of labels do not fit in memory");
+        }
+        return new long[(int) words];
     }
 
     @Override
@@ -202,7 +216,7 @@ public final class MultiHotLabels {
             this.numClasses = numClasses;
             this.wpi = (numClasses + 63) >>> 6;
             this.size = size;
-            this.bits = new long[Math.multiplyExact(size, wpi)];
+            this.bits = allocate(size, wpi);
         }
 
         /** Gives item {@code i} the class {@code c}. */

@@ -5,8 +5,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +16,9 @@ import java.util.ServiceLoader;
 import java.util.zip.CRC32C;
 import org.deephash4j.hash.classic.ClassicModelLoader;
 import org.deephash4j.io.AtomicFiles;
+import org.deephash4j.io.FileChannels;
 import org.deephash4j.io.MalformedFileException;
+import org.deephash4j.io.Sizes;
 
 /**
  * Saves and loads hash functions ({@code .dhm} model files). Layout, little-endian:
@@ -38,6 +41,8 @@ public final class HashModels {
     static final byte[] MAGIC = "DH4JMODL".getBytes(StandardCharsets.US_ASCII);
     static final byte[] END = "DHME".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 2;
+    /** The largest model file: the writer refuses anything larger. */
+    static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 64;
 
     private HashModels() {
     }
@@ -55,7 +60,7 @@ public final class HashModels {
         header.put("input_dimension", c.inputDimension());
         header.put("config", c.config());
         List<Map<String, Object>> arrays = new ArrayList<>();
-        int values = 0;
+        long values = 0;
         for (var e : c.arrays().entrySet()) {
             arrays.add(Map.of("name", e.getKey(), "length", e.getValue().length));
             values += e.getValue().length;
@@ -70,7 +75,7 @@ public final class HashModels {
         header.put("sections", sections);
         byte[] json = new ObjectMapper().writeValueAsBytes(header);
         long size = 8L + json.length + 8L * values + bytes;
-        if (size > Integer.MAX_VALUE - 64) {
+        if (size > MAX_FILE_BYTES - MAGIC.length - 8) {
             throw new IOException("model of " + size + " bytes is too large for the .dhm format (2 GB)");
         }
         ByteBuffer body = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
@@ -93,87 +98,99 @@ public final class HashModels {
         });
     }
 
-    /** Reads the contents of a model file, checking its structure and checksum. */
+    /**
+     * Reads the contents of a model file, checking its structure and checksum. Sizes in the header are
+     * checked against the file's length before anything is allocated; every array value must be finite.
+     */
     public static ModelContents read(Path file) throws IOException {
-        byte[] all = Files.readAllBytes(file);
-        if (all.length < MAGIC.length + 16 || !java.util.Arrays.equals(java.util.Arrays.copyOf(all, MAGIC.length), MAGIC)) {
-            throw new MalformedFileException(file, "not a deephash4j model file (wrong magic or too short)");
-        }
-        ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
-        b.position(MAGIC.length);
-        int version = b.getInt();
-        if (version != 1 && version != VERSION) {
-            throw new MalformedFileException(file, "model file version " + version + " is not supported (this build reads 1 and "
-                    + VERSION + ")");
-        }
-        int headerLength = b.getInt();
-        if (headerLength < 0 || MAGIC.length + 8L + headerLength + 8 > all.length) {
-            throw new MalformedFileException(file, "truncated: header of " + headerLength + " bytes does not fit");
-        }
-        byte[] json = new byte[headerLength];
-        b.get(json);
-        Map<String, Object> header;
-        try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> h = new ObjectMapper().readValue(json, Map.class);
-            header = h;
-        } catch (IOException e) {
-            throw new MalformedFileException(file, "corrupted header: " + e.getMessage(), e);
-        }
-        try {
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> arrays = (List<Map<String, Object>>) header.get("arrays");
-            long values = 0;
-            for (Map<String, Object> a : arrays) {
-                values += nonNegative(file, a);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < MAGIC.length + 16) {
+                throw new MalformedFileException(file, "not a deephash4j model file (only " + size + " bytes)");
             }
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> sections = version == 1 ? List.of() : (List<Map<String, Object>>) header.get("sections");
-            long bytes = 0;
-            for (Map<String, Object> s : sections) {
-                bytes += nonNegative(file, s);
+            if (size > MAX_FILE_BYTES) {
+                throw new MalformedFileException(file, "not a deephash4j model file (" + size + " bytes; model files are at most "
+                        + MAX_FILE_BYTES + ")");
             }
-            long expected = MAGIC.length + 8L + headerLength + 8 * values + bytes + 8;
-            if (all.length != expected) {
-                throw new MalformedFileException(file, (all.length < expected ? "truncated" : "unexpected trailing bytes")
-                        + ": expected " + expected + " bytes, file has " + all.length);
+            ByteBuffer start = ByteBuffer.allocate(MAGIC.length + 8).order(ByteOrder.LITTLE_ENDIAN);
+            FileChannels.readFully(file, ch, start, 0);
+            if (!java.util.Arrays.equals(java.util.Arrays.copyOf(start.array(), MAGIC.length), MAGIC)) {
+                throw new MalformedFileException(file, "not a deephash4j model file (wrong magic)");
             }
+            int version = start.getInt(MAGIC.length);
+            if (version != 1 && version != VERSION) {
+                throw new MalformedFileException(file, "model file version " + version + " is not supported (this build reads 1 and "
+                        + VERSION + ")");
+            }
+            int headerLength = start.getInt(MAGIC.length + 4);
+            Sizes.count(file, "header length", headerLength, size - MAGIC.length - 16);
             CRC32C crc = new CRC32C();
-            crc.update(all, MAGIC.length, (int) (expected - 8 - MAGIC.length));
-            ByteBuffer tail = ByteBuffer.wrap(all, (int) expected - 8, 8).order(ByteOrder.LITTLE_ENDIAN);
-            int stored = tail.getInt();
-            if (stored != (int) crc.getValue() || !java.util.Arrays.equals(java.util.Arrays.copyOfRange(all, all.length - 4, all.length), END)) {
-                throw new MalformedFileException(file, "checksum mismatch: the file is corrupted");
+            crc.update(start.array(), MAGIC.length, 8);
+            byte[] json = new byte[headerLength];
+            long pos = FileChannels.readBytes(file, ch, MAGIC.length + 8L, json, crc);
+            Map<String, Object> header;
+            try {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> h = new ObjectMapper().readValue(json, Map.class);
+                header = h;
+            } catch (IOException e) {
+                throw new MalformedFileException(file, "corrupted header: " + e.getMessage(), e);
             }
-            Map<String, double[]> data = new LinkedHashMap<>();
-            for (Map<String, Object> a : arrays) {
-                double[] v = new double[((Number) a.get("length")).intValue()];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = b.getDouble();
+            try {
+                @SuppressWarnings("unchecked")
+                List<Map<String, Object>> arrays = (List<Map<String, Object>>) header.get("arrays");
+                @SuppressWarnings("unchecked")
+                List<Map<String, Object>> sections = version == 1 ? List.of() : (List<Map<String, Object>>) header.get("sections");
+                long expected = pos + 8;
+                for (Map<String, Object> a : arrays) {
+                    expected += 8L * length(file, a, size);
                 }
-                data.put((String) a.get("name"), v);
+                for (Map<String, Object> s : sections) {
+                    expected += length(file, s, size);
+                }
+                Sizes.exactLength(file, "the header and the arrays and sections it lists", expected, size);
+                Map<String, double[]> data = new LinkedHashMap<>();
+                for (Map<String, Object> a : arrays) {
+                    double[] v = new double[length(file, a, size)];
+                    pos = FileChannels.readDoubles(file, ch, pos, v, crc);
+                    data.put((String) a.get("name"), v);
+                }
+                Map<String, byte[]> sectionData = new LinkedHashMap<>();
+                for (Map<String, Object> s : sections) {
+                    byte[] v = new byte[length(file, s, size)];
+                    pos = FileChannels.readBytes(file, ch, pos, v, crc);
+                    sectionData.put((String) s.get("name"), v);
+                }
+                ByteBuffer tail = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+                FileChannels.readFully(file, ch, tail, pos);
+                if (tail.getInt(0) != (int) crc.getValue()
+                        || !java.util.Arrays.equals(java.util.Arrays.copyOfRange(tail.array(), 4, 8), END)) {
+                    throw new MalformedFileException(file, "checksum mismatch: the file is corrupted");
+                }
+                for (var e : data.entrySet()) {
+                    requireFinite(file, e.getKey(), e.getValue());
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> config = (Map<String, Object>) header.get("config");
+                return new ModelContents((String) header.get("method"), ((Number) header.get("bits")).intValue(),
+                        ((Number) header.get("input_dimension")).intValue(), config, data, sectionData);
+            } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
+                throw new MalformedFileException(file, "corrupted header: " + e.getMessage(), e);
             }
-            Map<String, byte[]> sectionData = new LinkedHashMap<>();
-            for (Map<String, Object> s : sections) {
-                byte[] v = new byte[((Number) s.get("length")).intValue()];
-                b.get(v);
-                sectionData.put((String) s.get("name"), v);
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> config = (Map<String, Object>) header.get("config");
-            return new ModelContents((String) header.get("method"), ((Number) header.get("bits")).intValue(),
-                    ((Number) header.get("input_dimension")).intValue(), config, data, sectionData);
-        } catch (ClassCastException | NullPointerException e) {
-            throw new MalformedFileException(file, "corrupted header: " + e.getMessage(), e);
         }
     }
 
-    private static long nonNegative(Path file, Map<String, Object> entry) throws MalformedFileException {
-        long length = ((Number) entry.get("length")).longValue();
-        if (length < 0) {
-            throw new MalformedFileException(file, "corrupted header: negative length of '" + entry.get("name") + "'");
+    /** The length an array or section entry of the header gives, checked against the file's size. */
+    private static int length(Path file, Map<String, Object> entry, long fileSize) throws MalformedFileException {
+        return Sizes.count(file, "length of '" + entry.get("name") + "'", ((Number) entry.get("length")).longValue(), fileSize);
+    }
+
+    private static void requireFinite(Path file, String name, double[] values) throws MalformedFileException {
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                throw new MalformedFileException(file, "array '" + name + "' holds " + values[i] + " at position " + i);
+            }
         }
-        return length;
     }
 
     /** Loads the hash function saved in {@code file}. */

@@ -53,6 +53,9 @@ abstract sealed class IdStore permits IdStore.Range, IdStore.Offsets, IdStore.Lo
         if (n == 0) {
             return new Range(0, 0);
         }
+        if (ids[0] < 0) {
+            throw new IllegalArgumentException("id " + ids[0] + " is negative; ids must be >= 0 (-1 marks an empty result slot)");
+        }
         long base = ids[0];
         if (ids[n - 1] - base == n - 1) {
             return new Range(base, n);
@@ -73,6 +76,7 @@ abstract sealed class IdStore permits IdStore.Range, IdStore.Offsets, IdStore.Lo
         final int n;
 
         Range(long base, int n) {
+            assert base >= 0 && base <= Long.MAX_VALUE - n : "ids " + base + " + " + n;
             this.base = base;
             this.n = n;
         }

@@ -16,6 +16,7 @@ import java.util.zip.CRC32C;
 import org.deephash4j.codes.BinaryCodes;
 import org.deephash4j.io.AtomicFiles;
 import org.deephash4j.io.MalformedFileException;
+import org.deephash4j.io.Sizes;
 
 /**
  * One file per index ({@code .dhi}), little-endian:
@@ -142,16 +143,17 @@ public final class IndexFile {
             } catch (IllegalArgumentException e) {
                 throw new MalformedFileException(file, "bad header: " + e.getMessage());
             }
-            if (type == null || layout < 0 || layout > 1 || n < 0 || n > Integer.MAX_VALUE) {
-                throw new MalformedFileException(file, "bad header (type " + typeCode + ", id layout " + layout + ", count " + n + ")");
+            if (type == null || layout < 0 || layout > 1) {
+                throw new MalformedFileException(file, "bad header (type " + typeCode + ", id layout " + layout + ")");
             }
-            int wpc = (bits + 63) >>> 6;
-            long idBytes = layout == 1 ? 8 * n : 0;
-            long expected = HEADER + idBytes + 8 * n * wpc + 8;
-            if (size != expected) {
-                throw new MalformedFileException(file, (size < expected ? "truncated" : "unexpected trailing bytes")
-                        + ": header promises " + n + " codes of " + bits + " bits (" + expected + " bytes), file has " + size);
+            int count = Sizes.count(file, "code count", n, Sizes.MAX_ARRAY);
+            if (type == IndexType.FLAT && m != 0) {
+                throw new MalformedFileException(file, "bad header: a flat index with " + m + " substrings");
             }
+            int wpc = BinaryCodes.wordsFor(bits);
+            long idBytes = layout == 1 ? 8L * n : 0;
+            long codeBytes = Sizes.product(file, "code bytes", 8L * wpc, n);
+            Sizes.exactLength(file, n + " codes of " + bits + " bits", HEADER + idBytes + codeBytes + 8, size);
             CRC32C crc = new CRC32C();
             for (long off = MAGIC.length; off < size - 8; off += 1 << 26) {
                 long len = Math.min(1 << 26, size - 8 - off);
@@ -161,9 +163,12 @@ public final class IndexFile {
                     || !java.util.Arrays.equals(seg.asSlice(size - 4, 4).toArray(ValueLayout.JAVA_BYTE), END)) {
                 throw new MalformedFileException(file, "checksum mismatch: the file is corrupted");
             }
-            int count = (int) n;
             IdStore ids;
             if (layout == 0) {
+                if (base < 0 || base > Long.MAX_VALUE - count) {
+                    throw new MalformedFileException(file, "bad header: ids from " + base + " for " + count
+                            + " codes leave the range of non-negative 64-bit ids");
+                }
                 ids = new IdStore.Range(base, count);
             } else {
                 long[] idArray = new long[count];
@@ -171,14 +176,33 @@ public final class IndexFile {
                 try {
                     ids = IdStore.of(idArray);
                 } catch (IllegalArgumentException e) {
-                    throw new MalformedFileException(file, "ids are not strictly ascending");
+                    throw new MalformedFileException(file, e.getMessage());
                 }
             }
-            CodeStore codes = new CodeStore.Mapped(seg.asSlice(HEADER + idBytes, 8 * n * wpc), count, wpc);
-            return switch (type) {
-                case FLAT -> new FlatIndex(bits, codes, ids);
-                case MIH -> new MultiIndexHashing(bits, m, codes, ids);
-            };
+            MemorySegment codeSegment = seg.asSlice(HEADER + idBytes, codeBytes);
+            checkPadding(file, codeSegment, count, wpc, bits);
+            CodeStore codes = new CodeStore.Mapped(codeSegment, count, wpc);
+            try {
+                return switch (type) {
+                    case FLAT -> new FlatIndex(bits, codes, ids);
+                    case MIH -> new MultiIndexHashing(bits, m, codes, ids);
+                };
+            } catch (IllegalArgumentException e) {
+                throw new MalformedFileException(file, "bad header: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Refuses codes with bits set past the code length: every distance to them would be off. */
+    private static void checkPadding(Path file, MemorySegment codes, int count, int wpc, int bits) throws MalformedFileException {
+        long mask = BinaryCodes.paddingMask(bits);
+        if (mask == 0) {
+            return;
+        }
+        for (long i = 0; i < count; i++) {
+            if ((codes.get(WORD, (i * wpc + wpc - 1) * 8) & mask) != 0) {
+                throw new MalformedFileException(file, "code at position " + i + " has bits set past its length of " + bits);
+            }
         }
     }
 }

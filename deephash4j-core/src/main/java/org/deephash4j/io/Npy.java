@@ -1,123 +1,137 @@
 package org.deephash4j.io;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 /**
- * Reads and writes NumPy {@code .npy} files (format versions 1.0 to 3.0, C order). Supported element
+ * Reads and writes NumPy {@code .npy} files (format versions 1.0 to 3.0, C or Fortran order). Supported element
  * types are those of {@link NpyType}; big-endian files are converted on reading. Files are written
  * in format 1.0, little-endian, atomically.
  */
 public final class Npy {
 
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=])([a-zA-Z])(\\d+)'");
-    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
     private Npy() {
     }
 
-    /** Reads a whole {@code .npy} file. */
+    /**
+     * Reads a whole {@code .npy} file. The header is parsed and its sizes checked against the file's
+     * length before the data is allocated; Fortran-ordered data is converted to C order.
+     */
     public static NpyArray read(Path file) throws IOException {
-        long length = Files.size(file);
-        if (length > Integer.MAX_VALUE - 64) {
-            throw new MalformedFileException(file, "file of " + length + " bytes is too large for an in-memory .npy array");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return read(file, ch, ch.size());
         }
-        return parse(file, Files.readAllBytes(file));
     }
 
-    static NpyArray parse(Path file, byte[] bytes) throws MalformedFileException {
-        if (bytes.length < 10) {
-            throw new MalformedFileException(file, "not a .npy file (only " + bytes.length + " bytes)");
+    static NpyArray parse(Path file, byte[] bytes) throws IOException {
+        return read(file, Channels.newChannel(new ByteArrayInputStream(bytes)), bytes.length);
+    }
+
+    private static NpyArray read(Path file, ReadableByteChannel in, long length) throws IOException {
+        if (length < 10) {
+            throw new MalformedFileException(file, "not a .npy file (only " + length + " bytes)");
         }
+        ByteBuffer start = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(file, in, start);
         for (int i = 0; i < MAGIC.length; i++) {
-            if (bytes[i] != MAGIC[i]) {
+            if (start.get(i) != MAGIC[i]) {
                 throw new MalformedFileException(file, "not a .npy file (wrong magic; expected \\x93NUMPY)");
             }
         }
-        int major = bytes[6] & 0xFF;
-        int headerLength;
+        int major = start.get(6) & 0xFF;
+        long headerLength;
         int headerStart;
         if (major == 1) {
-            headerLength = (bytes[8] & 0xFF) | (bytes[9] & 0xFF) << 8;
+            headerLength = start.getShort(8) & 0xFFFF;
             headerStart = 10;
         } else if (major == 2 || major == 3) {
-            if (bytes.length < 12) {
-                throw new MalformedFileException(file, "truncated .npy header");
-            }
-            headerLength = (bytes[8] & 0xFF) | (bytes[9] & 0xFF) << 8 | (bytes[10] & 0xFF) << 16 | (bytes[11] & 0xFF) << 24;
+            Sizes.available(file, ".npy header length", 12, length);
+            ByteBuffer more = ByteBuffer.allocate(2);
+            readFully(file, in, more);
+            headerLength = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putShort(start.getShort(8))
+                    .put(more.array()).getInt(0) & 0xFFFFFFFFL;
             headerStart = 12;
         } else {
             throw new MalformedFileException(file, "unsupported .npy format version " + major);
         }
-        if (headerLength < 0 || headerStart + headerLength > bytes.length) {
-            throw new MalformedFileException(file, "truncated .npy header");
-        }
-        String header = new String(bytes, headerStart, headerLength,
-                major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        Matcher descr = DESCR.matcher(header);
-        Matcher fortran = FORTRAN.matcher(header);
-        Matcher shapeMatch = SHAPE.matcher(header);
-        if (!descr.find() || !fortran.find() || !shapeMatch.find()) {
-            throw new MalformedFileException(file, "malformed .npy header: " + header.strip());
-        }
-        NpyType type = NpyType.of(descr.group(2).charAt(0), Integer.parseInt(descr.group(3)));
+        Sizes.count(file, ".npy header length", headerLength, NpyHeader.MAX_LENGTH);
+        Sizes.available(file, "header", headerStart + headerLength, length);
+        ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
+        readFully(file, in, headerBytes);
+        NpyHeader header = NpyHeader.parse(file, new String(headerBytes.array(),
+                major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1));
+        String descr = header.descr();
+        NpyType type = NpyType.ofDescr(descr);
         if (type == null) {
-            throw new MalformedFileException(file, "unsupported element type '" + descr.group(1) + descr.group(2)
-                    + descr.group(3) + "' (supported: float32, float64, uint8, int8, int32, int64, bool)");
+            throw new MalformedFileException(file, "unsupported element type '" + descr
+                    + "' (supported: float32, float64, uint8, int8, int32, int64, bool)");
         }
-        if (fortran.group(1).equals("True")) {
-            throw new MalformedFileException(file, "Fortran-ordered arrays are not supported; save with C order "
-                    + "(numpy.ascontiguousarray)");
-        }
-        int[] shape = parseShape(file, shapeMatch.group(1));
+        int[] shape = header.shape();
         long count = 1;
         for (int d : shape) {
-            count *= d;
+            count = Sizes.product(file, "element count", count, d);
         }
-        int dataStart = headerStart + headerLength;
-        long expected = count * type.size();
-        long actual = bytes.length - (long) dataStart;
-        if (actual < expected) {
-            throw new MalformedFileException(file, "truncated: shape " + java.util.Arrays.toString(shape) + " of "
-                    + type + " needs " + expected + " data bytes, file has " + actual);
+        long expected = Sizes.product(file, "data size", count, type.size());
+        Sizes.exactLength(file, Arrays.toString(shape) + " " + type + " elements and the header", headerStart + headerLength
+                + expected, length);
+        int bytes = Sizes.arrayLength(file, "the array's bytes", expected);
+        ByteBuffer data = ByteBuffer.allocate(bytes);
+        readFully(file, in, data);
+        byte[] values = data.array();
+        if (descr.charAt(0) == '>' && type.size() > 1) {
+            swapBytes(values, type.size());
         }
-        if (actual > expected) {
-            throw new MalformedFileException(file, (actual - expected) + " unexpected bytes after the array data");
+        if (header.fortranOrder() && shape.length > 1) {
+            values = toCOrder(values, shape, type.size());
         }
-        byte[] data = java.util.Arrays.copyOfRange(bytes, dataStart, dataStart + (int) expected);
-        if (descr.group(1).equals(">") && type.size() > 1) {
-            swapBytes(data, type.size());
-        }
-        return new NpyArray(type, shape, data);
+        return new NpyArray(type, shape, values);
     }
 
-    private static int[] parseShape(Path file, String text) throws MalformedFileException {
-        List<Integer> dims = new ArrayList<>();
-        for (String part : text.split(",")) {
-            String p = part.strip();
-            if (p.isEmpty()) {
-                continue;
-            }
-            try {
-                long d = Long.parseLong(p.endsWith("L") ? p.substring(0, p.length() - 1) : p);
-                if (d < 0 || d > Integer.MAX_VALUE) {
-                    throw new MalformedFileException(file, "dimension out of range: " + p);
-                }
-                dims.add((int) d);
-            } catch (NumberFormatException e) {
-                throw new MalformedFileException(file, "malformed shape (" + text + ")");
+    private static void readFully(Path file, ReadableByteChannel in, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            if (in.read(buffer) < 0) {
+                throw new MalformedFileException(file, "truncated: the file ended early");
             }
         }
-        return dims.stream().mapToInt(Integer::intValue).toArray();
+        buffer.flip();
+    }
+
+    /** Column-major element bytes reordered to row-major. */
+    private static byte[] toCOrder(byte[] fortran, int[] shape, int width) {
+        byte[] c = new byte[fortran.length];
+        int rank = shape.length;
+        long[] fortranStride = new long[rank];
+        long stride = 1;
+        for (int d = 0; d < rank; d++) {
+            fortranStride[d] = stride;
+            stride *= shape[d];
+        }
+        int[] index = new int[rank];
+        long elements = fortran.length / width;
+        for (long e = 0; e < elements; e++) {
+            long from = 0;
+            for (int d = 0; d < rank; d++) {
+                from += index[d] * fortranStride[d];
+            }
+            System.arraycopy(fortran, (int) (from * width), c, (int) (e * width), width);
+            for (int d = rank - 1; d >= 0 && ++index[d] == shape[d]; d--) {
+                index[d] = 0;
+            }
+        }
+        return c;
     }
 
     private static void swapBytes(byte[] data, int width) {

@@ -28,10 +28,16 @@ public enum NpyType {
         return (size == 1 ? "|" : "<") + kind + size;
     }
 
-    /** The type for a kind letter and size, or {@code null} if deephash4j does not support it. */
-    static NpyType of(char kind, int size) {
+    /**
+     * The type a {@code descr} string names (byte order, kind letter, size: {@code <f4}, {@code |u1},
+     * {@code >i8}), or {@code null} if deephash4j does not support it.
+     */
+    static NpyType ofDescr(String descr) {
+        if (descr.length() != 3 || "<>|=".indexOf(descr.charAt(0)) < 0) {
+            return null;
+        }
         for (NpyType t : values()) {
-            if (t.kind == kind && t.size == size) {
+            if (t.kind == descr.charAt(1) && t.size == descr.charAt(2) - '0') {
                 return t;
             }
         }

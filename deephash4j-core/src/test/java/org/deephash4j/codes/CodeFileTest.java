@@ -28,7 +28,7 @@ class CodeFileTest {
         r.nextBytes(b);
         long[] ids = new long[n];
         for (int i = 0; i < n; i++) {
-            ids[i] = 1000L * i - 7;
+            ids[i] = 1000L * i + 7;
         }
         return BinaryCodes.fromPackedBytes(b, bits, BitOrder.BIG, ids);
     }

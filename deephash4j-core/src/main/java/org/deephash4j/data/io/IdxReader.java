@@ -10,6 +10,7 @@ import org.deephash4j.data.InMemoryImageDataset;
 import org.deephash4j.data.MultiHotLabels;
 import org.deephash4j.io.CompressedFiles;
 import org.deephash4j.io.MalformedFileException;
+import org.deephash4j.io.Sizes;
 
 /**
  * Reads IDX files (MNIST, Fashion-MNIST): unsigned-byte images ({@code 0x00000803}) and labels
@@ -51,10 +52,11 @@ public final class IdxReader {
             int n = readHeaderInt(file, in, "image count");
             int rows = readHeaderInt(file, in, "row count");
             int cols = readHeaderInt(file, in, "column count");
-            if (n < 0 || rows <= 0 || cols <= 0 || (long) n * rows * cols > Integer.MAX_VALUE - 16) {
+            if (n < 0 || rows <= 0 || cols <= 0) {
                 throw new MalformedFileException(file, "implausible dimensions " + n + " x " + rows + " x " + cols);
             }
-            byte[] pixels = readBody(file, in, n * rows * cols);
+            long pixelCount = Sizes.product(file, "pixel count", Sizes.product(file, "pixel count", n, rows), cols);
+            byte[] pixels = readBody(file, in, Sizes.arrayLength(file, "pixels", pixelCount));
             return new Images(n, new ImageShape(1, rows, cols), pixels);
         }
     }
@@ -98,19 +100,23 @@ public final class IdxReader {
         }
     }
 
+    /**
+     * The {@code length} data bytes the header promises, read in chunks so that memory follows the bytes
+     * really present: a header that lies about its count costs nothing before it is refused.
+     */
     private static byte[] readBody(Path file, DataInputStream in, int length) throws IOException {
-        byte[] body = new byte[length];
-        int read;
+        byte[] body;
         try {
-            read = in.readNBytes(body, 0, length);
-            if (read == length && in.read() != -1) {
+            body = in.readNBytes(length);
+            if (body.length == length && in.read() != -1) {
                 throw new MalformedFileException(file, "more data than the header's " + length + " bytes");
             }
         } catch (ZipException | EOFException e) {
             throw new MalformedFileException(file, "corrupt or truncated gzip data: " + e.getMessage(), e);
         }
-        if (read < length) {
-            throw new MalformedFileException(file, "truncated: the header promises " + length + " data bytes, found " + read);
+        if (body.length < length) {
+            throw new MalformedFileException(file, "truncated: the header promises " + length + " data bytes, found "
+                    + body.length);
         }
         return body;
     }

@@ -63,8 +63,9 @@ public final class NpyDataReader {
                 int[] classes = new int[v.length];
                 long max = -1;
                 for (int i = 0; i < v.length; i++) {
-                    if (v[i] < 0 || v[i] > Integer.MAX_VALUE) {
-                        throw new MalformedFileException(file, "class index " + v[i] + " of item " + i + " is out of range");
+                    if (v[i] < 0 || v[i] >= MultiHotLabels.MAX_CLASSES) {
+                        throw new MalformedFileException(file, "class index " + v[i] + " of item " + i + " is outside [0, "
+                                + MultiHotLabels.MAX_CLASSES + ")");
                     }
                     classes[i] = (int) v[i];
                     max = Math.max(max, v[i]);
