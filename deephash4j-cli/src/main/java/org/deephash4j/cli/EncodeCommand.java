@@ -43,6 +43,7 @@ final class EncodeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HashFunction f = HashModels.load(model);
         FeatureInput in = data.load();
+        in.requireInputOf(f, model);
         int[] items = positions(in);
         long t0 = System.nanoTime();
         BinaryCodes codes = items == null ? f.encode(in.features(), null) : f.encode(in.features().rows(items), Split.ids(items));

@@ -23,6 +23,7 @@ import org.deephash4j.eval.RetrievalMetrics;
 import org.deephash4j.eval.ZeroRelevantRule;
 import org.deephash4j.hash.HashFunction;
 import org.deephash4j.hash.HashModels;
+import org.deephash4j.io.MalformedFileException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -128,12 +129,14 @@ final class EvalCommand implements Callable<Integer> {
             BinaryCodes all;
             if (in.source.model != null) {
                 HashFunction f = HashModels.load(in.source.model);
+                data.requireInputOf(f, in.source.model);
                 all = f.encode(data.features(), null);
                 context.put("model", in.source.model.toString());
                 context.put("method", f.method());
                 runName = f.method() + " " + f.bits();
             } else {
                 all = CodeFiles.read(in.source.codes, order);
+                requireCodesOf(in.source.codes, all, data);
                 context.put("codes", in.source.codes.toString());
                 runName = in.source.codes.getFileName().toString();
             }
@@ -170,6 +173,19 @@ final class EvalCommand implements Callable<Integer> {
         System.err.printf(Locale.ROOT, "[eval] %d queries x %d database items in %.2f s; report in %s%n", m.queries(), m.database(),
                 seconds, output.toAbsolutePath());
         return 0;
+    }
+
+    /** Refuses codes whose ids are not positions of this data set's items: codes of another data set. */
+    private static void requireCodesOf(Path file, BinaryCodes codes, FeatureInput data) throws MalformedFileException {
+        int items = data.features().rows();
+        long maxId = -1;
+        for (int i = 0; i < codes.size(); i++) {
+            maxId = Math.max(maxId, codes.id(i));
+        }
+        if (codes.size() > items || maxId >= items) {
+            throw new MalformedFileException(file, codes.size() + " codes with ids up to " + maxId + " cannot be codes of "
+                    + data.name() + ", which has " + items + " items (ids are item positions): codes of another data set?");
+        }
     }
 
     private EvalConfig config() {

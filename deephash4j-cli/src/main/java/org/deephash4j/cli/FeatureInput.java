@@ -13,6 +13,7 @@ import org.deephash4j.data.io.NpyDataReader;
 import org.deephash4j.data.protocol.Protocol;
 import org.deephash4j.data.protocol.Protocols;
 import org.deephash4j.data.protocol.Split;
+import org.deephash4j.hash.HashFunction;
 import org.deephash4j.io.MalformedFileException;
 
 /**
@@ -43,6 +44,17 @@ record FeatureInput(String name, FeatureMatrix features, MultiHotLabels labels, 
         BenchmarkImages b = DatasetRepository.standard().load(spec, new ConsoleProgress());
         return new FeatureInput(b.images().name(), b.images().pixelFeatures(), b.images().labels(), b.trainSize(),
                 "pixels / 255", b.images().fixedShape().orElseThrow());
+    }
+
+    /**
+     * Checks that {@code model} (read from {@code modelFile}) takes these features, naming both when not:
+     * features of another kind than the model was fitted on are a wrong input, not a bad option.
+     */
+    void requireInputOf(HashFunction model, Path modelFile) throws MalformedFileException {
+        if (model.inputDimension() != features.columns()) {
+            throw new MalformedFileException(modelFile, model.method() + " model fitted on " + model.inputDimension()
+                    + "-dimensional input, but the data (" + description + ") is " + features.columns() + "-dimensional");
+        }
     }
 
     /** The protocol named {@code spec}, else this data set's own if it has one, else {@code null}. */

@@ -155,8 +155,9 @@ final class FitCommand implements Callable<Integer> {
                 model = recipe.train(train, split == null ? in.labels() : in.labels().subset(split.train()), in.shape(), report,
                         new ConsoleProgress(), new Training.Checkpoints(ckpt, cmd.checkpointEvery, cmd.resume, 0));
             } catch (Training.Stopped stopped) {
-                System.err.println("[fit] interrupted; state saved to " + stopped.checkpoint()
-                        + ": run the same command with --resume to continue exactly where it stopped");
+                if (!stopped.bySignal()) {
+                    System.err.println("[fit] " + stopped.describe());
+                }
                 return 1;
             }
             Files.deleteIfExists(ckpt);

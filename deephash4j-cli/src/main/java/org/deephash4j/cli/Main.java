@@ -2,6 +2,9 @@ package org.deephash4j.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import org.deephash4j.io.MalformedFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,7 +42,13 @@ public final class Main extends CommandGroup {
         cl.setExecutionExceptionHandler(Main::handle);
         cl.setParameterExceptionHandler(Main::invalidCommandLine);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            System.err.println("error: out of memory (the Java heap holds at most " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MiB); give it more with DEEPHASH_JAVA_OPTS=-Xmx..., or work on smaller inputs");
+            return CommandLine.ExitCode.SOFTWARE;
+        }
     }
 
     /**
@@ -65,29 +74,71 @@ public final class Main extends CommandGroup {
         return CommandLine.ExitCode.USAGE;
     }
 
+    /**
+     * One exit code and one kind of message per class of problem: a malformed input file (3, naming the
+     * file, also when it surfaced wrapped in another exception), a bad option value (2), an I/O problem
+     * (1, naming the path), anything else (1, "internal error"). Stack traces only with --verbose.
+     */
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
         PrintWriter err = cl.getErr();
+        Throwable cause = rootProblem(e);
         int code;
-        if (e instanceof MalformedFileException) {
-            err.println("error: " + e.getMessage());
+        if (cause instanceof MalformedFileException) {
+            err.println("error: " + cause.getMessage());
             code = EXIT_BAD_INPUT;
-        } else if (e instanceof IllegalArgumentException) {
-            err.println("error: " + e.getMessage());
+        } else if (cause instanceof IllegalArgumentException) {
+            err.println("error: " + cause.getMessage());
             code = CommandLine.ExitCode.USAGE;
-        } else if (e instanceof IOException) {
-            err.println("error: " + e.getMessage());
+        } else if (cause instanceof IOException io) {
+            err.println("error: " + describe(io));
             code = CommandLine.ExitCode.SOFTWARE;
         } else {
-            err.println("internal error: " + e);
+            err.println("internal error: " + cause);
             code = CommandLine.ExitCode.SOFTWARE;
         }
         if (verbose) {
             e.printStackTrace(err);
-        } else if (!(e instanceof IllegalArgumentException)) {
+        } else if (code == CommandLine.ExitCode.SOFTWARE && !(cause instanceof IOException)) {
             err.println("(run with --verbose for details)");
         }
         err.flush();
         return code;
+    }
+
+    /**
+     * The exception that says what went wrong: a malformed file or an I/O error wrapped by the engine,
+     * a stream or a thread pool (as {@code UncheckedIOException}, {@code RuntimeException}, ...), else
+     * {@code e} itself.
+     */
+    static Throwable rootProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MalformedFileException) {
+                return t;
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return t;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return e;
+    }
+
+    /** An I/O error as a sentence naming its path. */
+    static String describe(IOException e) {
+        if (e instanceof NoSuchFileException f) {
+            return "no such file: " + f.getFile();
+        }
+        if (e instanceof AccessDeniedException f) {
+            return "permission denied: " + f.getFile();
+        }
+        if (e instanceof FileSystemException f && f.getReason() == null) {
+            return f.getClass().getSimpleName().replace("Exception", "").toLowerCase(java.util.Locale.ROOT) + ": " + f.getFile();
+        }
+        return e.getMessage();
     }
 
     /** The option of {@code spec} whose name is closest to {@code typed} (edit distance at most 3), or {@code null}. */

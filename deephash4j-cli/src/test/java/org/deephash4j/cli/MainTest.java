@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.deephash4j.data.io.IdxReaderTestSupport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
@@ -22,33 +18,17 @@ class MainTest {
     @TempDir
     Path tmp;
 
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private PrintStream oldErr;
-    private PrintStream oldOut;
-
-    @BeforeEach
-    void capture() {
-        oldErr = System.err;
-        oldOut = System.out;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setErr(oldErr);
-        System.setOut(oldOut);
-    }
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
+        return console.err();
     }
 
     @Test
     void helpListsTheCommands() {
         assertEquals(0, Main.execute("--help"));
-        String text = out.toString(StandardCharsets.UTF_8);
+        String text = console.out();
         assertTrue(text.contains("data") && text.contains("demo") && text.contains("Exit codes"), text);
         assertEquals(0, Main.execute("data", "get", "--help"));
     }
@@ -190,7 +170,7 @@ class MainTest {
         Path index = tmp.resolve("i.dhi");
         assertEquals(0, Main.execute("index", "build", "--codes", codes.toString(), "--type", "mih", "-o", index.toString()), stderr());
         assertEquals(0, Main.execute("index", "info", index.toString()));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("type:  mih"), out.toString(StandardCharsets.UTF_8));
+        assertTrue(console.out().contains("type:  mih"), console.out());
         Path csv = tmp.resolve("r.csv");
         assertEquals(0, Main.execute("search", "--index", index.toString(), "--queries", codes.toString(), "-k", "3", "-o",
                 csv.toString()), stderr());
@@ -314,15 +294,9 @@ class MainTest {
     }
 
     private JsonNode showConfig(ObjectMapper json, String[] args) throws IOException {
-        java.io.PrintStream saved = System.out;
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, Main.execute(args), String.join(" ", args) + ": " + stderr());
-        } finally {
-            System.setOut(saved);
-        }
-        return json.readTree(out.toString(java.nio.charset.StandardCharsets.UTF_8));
+        console.reset();
+        assertEquals(0, Main.execute(args), String.join(" ", args) + ": " + stderr());
+        return json.readTree(console.out());
     }
 
     /** The command-line words that set option {@code name} to a value other than {@code current}. */

@@ -8,7 +8,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 import org.deephash4j.io.AtomicFiles;
 import org.deephash4j.io.FileChannels;
@@ -87,7 +86,7 @@ public final class CodeFile {
 
     /** Reads a code file, refusing one that is truncated, corrupted or not a code file. */
     public static BinaryCodes read(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel ch = FileChannels.openForReading(file)) {
             long size = ch.size();
             if (size < HEADER_BYTES + 8) {
                 throw new MalformedFileException(file, "not a deephash4j code file (only " + size + " bytes)");

@@ -1,9 +1,11 @@
 package org.deephash4j.codes;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.deephash4j.io.FileChannels;
 import org.deephash4j.io.MalformedFileException;
 import org.deephash4j.io.Npy;
 import org.deephash4j.io.NpyArray;
@@ -22,12 +24,11 @@ public final class CodeFiles {
 
     /** Reads the codes in {@code file}; {@code order} is the bit order of packed {@code .npy} files. */
     public static BinaryCodes read(Path file, BitOrder order) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new MalformedFileException(file, "no such file");
-        }
         byte[] head;
-        try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(8);
+        try (FileChannel ch = FileChannels.openForReading(file)) {
+            ByteBuffer b = ByteBuffer.allocate((int) Math.min(8, ch.size()));
+            FileChannels.readFully(file, ch, b, 0);
+            head = b.array();
         }
         if (java.util.Arrays.equals(head, CodeFile.MAGIC)) {
             return CodeFile.read(file);

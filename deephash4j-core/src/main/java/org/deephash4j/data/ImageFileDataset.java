@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.deephash4j.io.MalformedFileException;
 
 /**
@@ -70,16 +73,56 @@ public final class ImageFileDataset implements ImageDataset {
         if (!Files.isRegularFile(file)) {
             throw new MalformedFileException(file, "image file is missing");
         }
-        BufferedImage decoded;
-        try {
-            decoded = ImageIO.read(file.toFile());
-        } catch (IOException | RuntimeException e) {
-            throw new MalformedFileException(file, "corrupt image: " + e.getMessage(), e);
+        return toImage(decode(file, targetShape != null));
+    }
+
+    /** The most pixels one image is decoded to: 16.7 million, 64 MiB as 32-bit pixels. */
+    static final long MAX_DECODED_PIXELS = 1L << 24;
+
+    /**
+     * Decodes {@code file}, reading its dimensions first: a larger image is decoded every s-th pixel in
+     * each direction (the smallest s that fits {@link #MAX_DECODED_PIXELS}) when it is to be resized
+     * anyway, and refused otherwise, so that no image costs more memory than that bound.
+     */
+    static BufferedImage decode(Path file, boolean resized) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            java.util.Iterator<ImageReader> readers = in == null ? java.util.Collections.emptyIterator() : ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new MalformedFileException(file, "not a readable image (unknown or corrupt format)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long w = reader.getWidth(0);
+                long h = reader.getHeight(0);
+                if (w <= 0 || h <= 0) {
+                    throw new MalformedFileException(file, "image of " + w + " x " + h + " pixels");
+                }
+                ImageReadParam param = reader.getDefaultReadParam();
+                if (w * h > MAX_DECODED_PIXELS) {
+                    if (!resized) {
+                        throw new MalformedFileException(file, w + " x " + h + " pixels is more than the " + MAX_DECODED_PIXELS
+                                + " decoded at full size; give a target shape to shrink it while decoding");
+                    }
+                    int step = (int) Math.ceil(Math.sqrt((double) w * h / MAX_DECODED_PIXELS));
+                    while ((w + step - 1) / step * ((h + step - 1) / step) > MAX_DECODED_PIXELS) {
+                        step++;
+                    }
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
+                BufferedImage decoded = reader.read(0, param);
+                if (decoded == null) {
+                    throw new MalformedFileException(file, "not a readable image (corrupt data)");
+                }
+                return decoded;
+            } catch (MalformedFileException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                throw new MalformedFileException(file, "corrupt image: " + e.getMessage(), e);
+            } finally {
+                reader.dispose();
+            }
         }
-        if (decoded == null) {
-            throw new MalformedFileException(file, "not a readable image (unknown or corrupt format)");
-        }
-        return toImage(decoded);
     }
 
     private Image toImage(BufferedImage src) {

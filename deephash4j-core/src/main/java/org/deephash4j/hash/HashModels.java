@@ -7,7 +7,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,7 +102,7 @@ public final class HashModels {
      * checked against the file's length before anything is allocated; every array value must be finite.
      */
     public static ModelContents read(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel ch = FileChannels.openForReading(file)) {
             long size = ch.size();
             if (size < MAGIC.length + 16) {
                 throw new MalformedFileException(file, "not a deephash4j model file (only " + size + " bytes)");

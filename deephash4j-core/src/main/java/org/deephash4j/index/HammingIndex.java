@@ -26,7 +26,13 @@ public interface HammingIndex {
      */
     void add(BinaryCodes codes);
 
-    /** The {@code k} nearest codes of each query; fewer (padded with id -1) when the index is smaller. */
+    /**
+     * The {@code k} nearest codes of each query; every code, and the result's {@code k} the index's size,
+     * when the index holds fewer than {@code k}.
+     *
+     * @throws IllegalArgumentException if {@code k} is not positive, the code lengths differ, or queries x k
+     *     results do not fit in one array
+     */
     SearchResult search(BinaryCodes queries, int k);
 
     /** Every code within Hamming distance {@code radius} of each query. */

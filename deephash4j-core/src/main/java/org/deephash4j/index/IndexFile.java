@@ -11,10 +11,10 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 import org.deephash4j.codes.BinaryCodes;
 import org.deephash4j.io.AtomicFiles;
+import org.deephash4j.io.FileChannels;
 import org.deephash4j.io.MalformedFileException;
 import org.deephash4j.io.Sizes;
 
@@ -116,7 +116,7 @@ public final class IndexFile {
 
     /** Loads an index file, memory-mapping its codes. */
     public static HammingIndex load(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel ch = FileChannels.openForReading(file)) {
             long size = ch.size();
             if (size < HEADER + 8) {
                 throw new MalformedFileException(file, "not a deephash4j index file (only " + size + " bytes)");

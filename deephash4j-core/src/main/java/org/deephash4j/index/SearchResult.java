@@ -2,7 +2,9 @@ package org.deephash4j.index;
 
 /**
  * The k nearest neighbours of each query, row-major {@code queries x k}, ordered by (distance, id).
- * Where the index holds fewer than k codes, the row is padded with id -1 and distance -1 (as Faiss).
+ * Where the index holds fewer codes than were asked for, {@code k} is the index's size: every code is
+ * returned and nothing is padded (Faiss pads with id -1 instead; ids here are never negative, so a
+ * reader converting to Faiss's layout can pad with -1 safely).
  */
 public record SearchResult(int queries, int k, long[] ids, int[] distances) {
 
@@ -12,22 +14,19 @@ public record SearchResult(int queries, int k, long[] ids, int[] distances) {
         }
     }
 
-    /** Id of the {@code j}-th neighbour of query {@code q}, or -1. */
+    /** Id of the {@code j}-th neighbour of query {@code q}. */
     public long id(int q, int j) {
         return ids[q * k + j];
     }
 
-    /** Distance of the {@code j}-th neighbour of query {@code q}, or -1. */
+    /** Distance of the {@code j}-th neighbour of query {@code q}. */
     public int distance(int q, int j) {
         return distances[q * k + j];
     }
 
-    /** Number of real neighbours of query {@code q}. */
+    /** Number of neighbours of query {@code q}: {@code k} for every query. */
     public int count(int q) {
-        int c = 0;
-        while (c < k && ids[q * k + c] != -1) {
-            c++;
-        }
-        return c;
+        assert q >= 0 && q < queries;
+        return k;
     }
 }

@@ -101,32 +101,25 @@ abstract class StoredCodesIndex implements HammingIndex {
         checkQueries(queries);
         checkK(k);
         int nq = queries.size();
-        int found = Math.min(k, ids.size());
-        int[] outDist = new int[nq * k];
-        int[] outPos = new int[nq * k];
-        int blocks = (nq + blockSize - 1) / blockSize;
-        java.util.stream.IntStream.range(0, blocks).parallel().forEach(b -> {
-            int q0 = b * blockSize;
-            block.search(queries, q0, Math.min(nq, q0 + blockSize), found, k, outDist, outPos);
-        });
-        return result(nq, k, found, outDist, outPos);
-    }
-
-    /** The result from per-query sorted positions; rows beyond the {@code found} real neighbours are -1. */
-    SearchResult result(int nq, int k, int found, int[] outDist, int[] outPos) {
-        long[] outIds = new long[nq * k];
-        for (int q = 0; q < nq; q++) {
-            for (int j = 0; j < k; j++) {
-                int i = q * k + j;
-                if (j < found) {
-                    outIds[i] = ids.id(outPos[i]);
-                } else {
-                    outIds[i] = -1;
-                    outDist[i] = -1;
-                }
-            }
+        int width = Math.min(k, ids.size());
+        if ((long) nq * width > org.deephash4j.io.Sizes.MAX_ARRAY) {
+            throw new IllegalArgumentException(nq + " queries x k = " + width + " neighbours do not fit in one result; "
+                    + "search in smaller batches of queries or with a smaller k");
         }
-        return new SearchResult(nq, k, outIds, outDist);
+        int[] outDist = new int[nq * width];
+        int[] outPos = new int[nq * width];
+        int blocks = (nq + blockSize - 1) / blockSize;
+        if (width > 0) {
+            java.util.stream.IntStream.range(0, blocks).parallel().forEach(b -> {
+                int q0 = b * blockSize;
+                block.search(queries, q0, Math.min(nq, q0 + blockSize), width, width, outDist, outPos);
+            });
+        }
+        long[] outIds = new long[nq * width];
+        for (int i = 0; i < outIds.length; i++) {
+            outIds[i] = ids.id(outPos[i]);
+        }
+        return new SearchResult(nq, width, outIds, outDist);
     }
 
     @Override

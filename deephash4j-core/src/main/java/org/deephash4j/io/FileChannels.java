@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.zip.Checksum;
 
 /**
@@ -16,6 +19,17 @@ public final class FileChannels {
     private static final int CHUNK = 1 << 20;
 
     private FileChannels() {
+    }
+
+    /**
+     * Opens {@code file} for reading; a folder is refused by name (the operating system would open it
+     * and fail later with a message such as "No such device").
+     */
+    public static FileChannel openForReading(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new FileSystemException(file.toString(), null, "is a folder, not a file");
+        }
+        return FileChannel.open(file, StandardOpenOption.READ);
     }
 
     /** Fills {@code buffer} from {@code position}; a file that ends early is refused as truncated. */

@@ -11,7 +11,6 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
@@ -31,7 +30,7 @@ public final class Npy {
      * length before the data is allocated; Fortran-ordered data is converted to C order.
      */
     public static NpyArray read(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel ch = FileChannels.openForReading(file)) {
             return read(file, ch, ch.size());
         }
     }

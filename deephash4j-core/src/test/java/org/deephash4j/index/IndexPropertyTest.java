@@ -88,11 +88,10 @@ class IndexPropertyTest {
     static void assertKnn(BinaryCodes db, BinaryCodes queries, SearchResult r, int k, String what) {
         for (int q = 0; q < queries.size(); q++) {
             long[][] ref = reference(db, queries, q);
-            for (int j = 0; j < k; j++) {
-                long expectedId = j < ref.length ? ref[j][1] : -1;
-                long expectedDist = j < ref.length ? ref[j][0] : -1;
-                assertEquals(expectedId, r.id(q, j), what + ": query " + q + ", rank " + j);
-                assertEquals(expectedDist, r.distance(q, j), what + ": query " + q + ", rank " + j);
+            assertEquals(Math.min(k, ref.length), r.k(), what + ": a result as wide as k or the whole index");
+            for (int j = 0; j < r.k(); j++) {
+                assertEquals(ref[j][1], r.id(q, j), what + ": query " + q + ", rank " + j);
+                assertEquals(ref[j][0], r.distance(q, j), what + ": query " + q + ", rank " + j);
             }
         }
     }
@@ -157,11 +156,15 @@ class IndexPropertyTest {
         HammingIndex index = index(type, 64);
         BinaryCodes q = codes(3, 64, false, new Random(1), 0);
         SearchResult r = index.search(q, 4);
-        assertArrayEquals(new long[] {-1, -1, -1, -1}, Arrays.copyOf(r.ids(), 4));
-        assertEquals(0, r.count(0));
+        assertEquals(0, r.k());
+        assertEquals(0, r.ids().length);
         assertEquals(0, index.rangeSearch(q, 10).count(2));
         index.add(q);
+        SearchResult huge = index.search(q, Integer.MAX_VALUE);
+        assertEquals(3, huge.k(), "k beyond the index's size gives every code, without allocating k slots");
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> index.add(q));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> index.add(q.withIds(new long[] {-1, 5, 6})), "-1 marks empty result slots elsewhere: never an id");
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> index.search(codes(1, 128, false, new Random(2), 0), 1));
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> index.search(q, 0));

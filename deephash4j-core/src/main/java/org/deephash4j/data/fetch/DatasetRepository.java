@@ -125,6 +125,9 @@ public final class DatasetRepository {
      */
     public Path importFrom(KnownDataset ds, Path source, boolean verify, ProgressListener progress) throws IOException {
         try (FileLock lock = lock(ds)) {
+            if (verify) {
+                verify(ds, source, progress); // first where the user's files are, so that a message names them
+            }
             Path staging = newStagingDir(ds);
             try {
                 copyFiles(ds, source, staging);

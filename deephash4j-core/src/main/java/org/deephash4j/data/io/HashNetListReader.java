@@ -1,8 +1,6 @@
 package org.deephash4j.data.io;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +8,8 @@ import java.util.List;
 import org.deephash4j.data.ImageFileDataset;
 import org.deephash4j.data.MultiHotLabels;
 import org.deephash4j.io.MalformedFileException;
+import org.deephash4j.io.Sizes;
+import org.deephash4j.io.TextLines;
 
 /**
  * Reads the list files of HashNet and DeepHash-pytorch ({@code train.txt}, {@code test.txt},
@@ -18,6 +18,9 @@ import org.deephash4j.io.MalformedFileException;
  * and must exist. The number of classes is taken from the first row unless given.
  */
 public final class HashNetListReader {
+
+    /** The longest line read: a path and up to a million label values. */
+    static final int MAX_LINE_CHARS = 4 << 20;
 
     private HashNetListReader() {
     }
@@ -30,52 +33,47 @@ public final class HashNetListReader {
     public static ImageFileDataset read(String name, Path listFile, Path imageRoot, int numClasses) throws IOException {
         List<Path> files = new ArrayList<>();
         List<byte[]> rows = new ArrayList<>();
-        int classes = numClasses;
-        try (BufferedReader in = Files.newBufferedReader(listFile, StandardCharsets.UTF_8)) {
-            String line;
-            int lineNo = 0;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                String text = line.strip();
-                if (text.isEmpty()) {
-                    continue;
-                }
-                String[] tokens = text.split("\\s+");
-                if (tokens.length < 2) {
-                    throw new MalformedFileException(listFile, "line " + lineNo + ": expected 'path v1 ... vC', found '" + text + "'");
-                }
-                if (classes == 0) {
-                    classes = tokens.length - 1;
-                }
-                if (tokens.length - 1 != classes) {
-                    throw new MalformedFileException(listFile, "line " + lineNo + ": " + (tokens.length - 1)
-                            + " label values, expected " + classes);
-                }
-                byte[] row = new byte[classes];
-                for (int c = 0; c < classes; c++) {
-                    String v = tokens[c + 1];
-                    if (v.equals("1")) {
-                        row[c] = 1;
-                    } else if (!v.equals("0")) {
-                        throw new MalformedFileException(listFile, "line " + lineNo + ": label value '" + v
-                                + "' in column " + (c + 1) + " is not 0 or 1");
-                    }
-                }
-                Path image = imageRoot.resolve(tokens[0]).normalize();
-                if (!Files.isRegularFile(image)) {
-                    throw new MalformedFileException(listFile, "line " + lineNo + ": image " + image + " does not exist");
-                }
-                files.add(image);
-                rows.add(row);
+        int[] classes = {numClasses};
+        TextLines.read(listFile, MAX_LINE_CHARS, (lineNo, line) -> {
+            String text = line.strip();
+            if (text.isEmpty()) {
+                return;
             }
-        }
+            String[] tokens = text.split("\\s+");
+            if (tokens.length < 2) {
+                throw new MalformedFileException(listFile, "line " + lineNo + ": expected 'path v1 ... vC', found '" + text + "'");
+            }
+            if (classes[0] == 0) {
+                classes[0] = Sizes.count(listFile, "line 1: number of label values", tokens.length - 1, MultiHotLabels.MAX_CLASSES);
+            }
+            if (tokens.length - 1 != classes[0]) {
+                throw new MalformedFileException(listFile, "line " + lineNo + ": " + (tokens.length - 1)
+                        + " label values, expected " + classes[0]);
+            }
+            byte[] row = new byte[classes[0]];
+            for (int c = 0; c < classes[0]; c++) {
+                String v = tokens[c + 1];
+                if (v.equals("1")) {
+                    row[c] = 1;
+                } else if (!v.equals("0")) {
+                    throw new MalformedFileException(listFile, "line " + lineNo + ": label value '" + v
+                            + "' in column " + (c + 1) + " is not 0 or 1");
+                }
+            }
+            Path image = imageRoot.resolve(tokens[0]).normalize();
+            if (!Files.isRegularFile(image)) {
+                throw new MalformedFileException(listFile, "line " + lineNo + ": image " + image + " does not exist");
+            }
+            files.add(image);
+            rows.add(row);
+        });
         if (files.isEmpty()) {
             throw new MalformedFileException(listFile, "no images listed");
         }
-        MultiHotLabels.Builder labels = new MultiHotLabels.Builder(rows.size(), classes);
+        MultiHotLabels.Builder labels = new MultiHotLabels.Builder(rows.size(), classes[0]);
         for (int i = 0; i < rows.size(); i++) {
             byte[] row = rows.get(i);
-            for (int c = 0; c < classes; c++) {
+            for (int c = 0; c < classes[0]; c++) {
                 if (row[c] == 1) {
                     labels.add(i, c);
                 }

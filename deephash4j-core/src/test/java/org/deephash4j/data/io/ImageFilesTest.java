@@ -116,6 +116,35 @@ class ImageFilesTest {
     }
 
     @Test
+    void aListFileWithoutLineBreaksIsRefusedByItsBoundNotReadWhole() throws IOException {
+        Path list = root.resolve("l.txt");
+        Files.writeString(list, "x".repeat(HashNetListReader.MAX_LINE_CHARS + 10));
+        MalformedFileException e = assertThrows(MalformedFileException.class, () -> HashNetListReader.read("x", list, root, 0));
+        assertTrue(e.getMessage().contains("line 1 is longer than"), e.getMessage());
+        Files.write(list, new byte[] {'a', (byte) 0xC3, '(', ' ', '1', '\n'});
+        e = assertThrows(MalformedFileException.class, () -> HashNetListReader.read("x", list, root, 0));
+        assertTrue(e.getMessage().contains("not UTF-8"), e.getMessage());
+    }
+
+    @Test
+    void aVeryLargeImageIsDecodedSubsampledWhenResizedAndRefusedAtFullSize() throws IOException {
+        Path big = root.resolve("big/wide.png");
+        BufferedImage img = new BufferedImage(6000, 3000, BufferedImage.TYPE_BYTE_GRAY);
+        int[] row = new int[6000];
+        java.util.Arrays.fill(row, 90);
+        for (int y = 0; y < 3000; y++) {
+            img.getRaster().setSamples(0, y, 6000, 1, 0, row);
+        }
+        Files.createDirectories(big.getParent());
+        ImageIO.write(img, "png", big.toFile());
+        ImageFileDataset full = ImageFolderReader.read("x", root, null);
+        MalformedFileException e = assertThrows(MalformedFileException.class, () -> full.image(0));
+        assertTrue(e.getMessage().contains("6000 x 3000 pixels"), e.getMessage());
+        Image small = full.resizedTo(new org.deephash4j.data.ImageShape(1, 8, 16)).image(0);
+        assertEquals(90, small.value(0, 4, 8));
+    }
+
+    @Test
     void corruptImageIsNamedWhenDecoded() throws IOException {
         Files.createDirectories(root.resolve("a"));
         Path bad = Files.write(root.resolve("a/broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});

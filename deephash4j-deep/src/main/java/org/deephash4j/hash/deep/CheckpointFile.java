@@ -11,6 +11,7 @@ import java.util.Map;
 import org.deephash4j.data.ImageShape;
 import org.deephash4j.hash.HashModels;
 import org.deephash4j.hash.ModelContents;
+import org.deephash4j.io.MalformedFileException;
 import org.deephash4j.nn.ScaledAdam;
 import org.deephash4j.nn.Weights;
 import org.deephash4j.util.SeededRandom;
@@ -70,21 +71,25 @@ final class CheckpointFile {
             throw new IllegalArgumentException("checkpoint " + checkpoints.file() + " was written by another run: " + saved
                     + "\nthis run: " + identity());
         }
-        for (Pair<String, Parameter> p : task.trainingBlock().getParameters()) {
-            NDArray a = p.getValue().getArray();
-            Weights.copyInto(a, ck.floatArray(p.getKey(), (int) a.size()));
-            if (ck.arrays().containsKey("adam.m/" + p.getKey())) {
-                int t = ((Number) ((Map<?, ?>) ck.config().get("adam_steps")).get(p.getKey())).intValue();
-                float[] variance = ck.arrays().containsKey("adam.v/" + p.getKey())
-                        ? ck.floatArray("adam.v/" + p.getKey(), (int) a.size()) : new float[0];
-                optimiser.restore(p.getValue().getId(), a, new ScaledAdam.State(ck.floatArray("adam.m/" + p.getKey(), (int) a.size()),
-                        variance, t));
+        try {
+            for (Pair<String, Parameter> p : task.trainingBlock().getParameters()) {
+                NDArray a = p.getValue().getArray();
+                Weights.copyInto(a, ck.floatArray(p.getKey(), (int) a.size()));
+                if (ck.arrays().containsKey("adam.m/" + p.getKey())) {
+                    int t = ((Number) ((Map<?, ?>) ck.config().get("adam_steps")).get(p.getKey())).intValue();
+                    float[] variance = ck.arrays().containsKey("adam.v/" + p.getKey())
+                            ? ck.floatArray("adam.v/" + p.getKey(), (int) a.size()) : new float[0];
+                    optimiser.restore(p.getValue().getId(), a, new ScaledAdam.State(ck.floatArray("adam.m/" + p.getKey(), (int) a.size()),
+                            variance, t));
+                }
             }
+            @SuppressWarnings("unchecked")
+            List<Number> order = (List<Number>) ck.config().get("order_state");
+            return new Position(((Number) ck.config().get("epoch")).intValue(), ((Number) ck.config().get("step")).intValue(),
+                    new long[] {order.get(0).longValue(), order.get(1).longValue()}, ((Number) ck.config().get("loss_sum")).doubleValue());
+        } catch (ClassCastException | NullPointerException | IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw new MalformedFileException(checkpoints.file(), "damaged checkpoint: " + e.getMessage(), e);
         }
-        @SuppressWarnings("unchecked")
-        List<Number> order = (List<Number>) ck.config().get("order_state");
-        return new Position(((Number) ck.config().get("epoch")).intValue(), ((Number) ck.config().get("step")).intValue(),
-                new long[] {order.get(0).longValue(), order.get(1).longValue()}, ((Number) ck.config().get("loss_sum")).doubleValue());
     }
 
     /** The file written. */

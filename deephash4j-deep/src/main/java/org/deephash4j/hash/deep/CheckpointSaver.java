@@ -18,6 +18,7 @@ final class CheckpointSaver implements TrainingListener {
     private final CountDownLatch saved = new CountDownLatch(1);
     private final Thread hook;
     private int stepsThisRun;
+    private volatile boolean stoppedHere;
 
     CheckpointSaver(CheckpointFile file, Training.Checkpoints checkpoints) {
         this.file = file;
@@ -25,7 +26,9 @@ final class CheckpointSaver implements TrainingListener {
         this.hook = new Thread(() -> {
             stopRequested.set(true);
             try {
-                saved.await(60, TimeUnit.SECONDS);
+                if (saved.await(60, TimeUnit.SECONDS) && stoppedHere) {
+                    System.err.println(new Training.Stopped(checkpoints.file(), true).describe());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -42,8 +45,9 @@ final class CheckpointSaver implements TrainingListener {
         stepsThisRun++;
         if (stopRequested.get() || (checkpoints.stopAfterSteps() > 0 && stepsThisRun >= checkpoints.stopAfterSteps())) {
             file.save(new CheckpointFile.Position(s.epoch(), s.step() + 1, s.orderAtEpochStart(), s.lossSum()));
+            stoppedHere = true;
             saved.countDown();
-            throw new Training.Stopped(checkpoints.file());
+            throw new Training.Stopped(checkpoints.file(), stopRequested.get());
         }
     }
 

@@ -153,10 +153,27 @@ public final class Training {
     /** Thrown when training stopped early (interrupted) after saving a checkpoint. */
     public static final class Stopped extends RuntimeException {
         private final transient Path checkpoint;
+        private final boolean bySignal;
 
-        Stopped(Path checkpoint) {
+        Stopped(Path checkpoint, boolean bySignal) {
             super("training stopped; state saved to " + checkpoint + " (continue with --resume)");
             this.checkpoint = checkpoint;
+            this.bySignal = bySignal;
+        }
+
+        /**
+         * Whether a signal (SIGTERM, Ctrl-C) stopped the run. The JVM then exits as soon as its shutdown
+         * hook returns, so the hook itself has already reported the checkpoint; a caller must not count
+         * on printing anything more.
+         */
+        public boolean bySignal() {
+            return bySignal;
+        }
+
+        /** What to tell the user: where the checkpoint is and how to continue. */
+        public String describe() {
+            return (bySignal ? "stopped by a signal" : "stopped") + ": checkpoint saved to " + checkpoint
+                    + "; run the same command with --resume to continue exactly where it stopped";
         }
 
         /** The checkpoint written before stopping. */
