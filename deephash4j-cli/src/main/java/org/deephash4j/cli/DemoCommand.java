@@ -30,6 +30,7 @@ import org.deephash4j.hash.deep.DeepMethods;
 import org.deephash4j.hash.classic.ClassicMethods;
 import org.deephash4j.io.AtomicFiles;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -44,8 +45,12 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = {"-d", "--data"}, split = ",", defaultValue = "mnist", paramLabel = "DATA",
-            description = "Data sets: known names or folders with MNIST-style IDX files (default: ${DEFAULT-VALUE}).")
+            description = "Data sets: known names, folders (MNIST-style IDX files, or images with a sub-folder per class) or "
+                + "list files (.txt) (default: ${DEFAULT-VALUE}).")
     List<String> data;
+
+    @Mixin
+    ImageOptions imageOptions = new ImageOptions();
 
     @Option(names = {"-p", "--protocol"}, paramLabel = "PROTOCOL",
             description = "Protocol (default: each data set's own, e.g. mnist: 1,000 queries / 5,000 train / 69,000 database); "
@@ -112,7 +117,8 @@ final class DemoCommand implements Callable<Integer> {
         List<Map<String, Object>> jsonRuns = new ArrayList<>();
         for (String spec : data) {
             say("loading data set '" + spec + "' (fetched into the cache on first use)");
-            BenchmarkImages images = repo.load(spec, new ConsoleProgress());
+            BenchmarkImages images = repo.load(spec, imageOptions.decodeShape(), imageOptions.strict, new ConsoleProgress());
+            FeatureInput.reportSkipped(images.skipped());
             String name = images.images().name();
             Protocol p = Protocols.parse(protocolFor(name, protocol));
             Split split = p.split(images.images().labels(), images.trainSize());

@@ -3,9 +3,11 @@ package org.deephash4j.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.deephash4j.data.BenchmarkImages;
 import org.deephash4j.data.FeatureMatrix;
+import org.deephash4j.data.ImageFileDataset;
 import org.deephash4j.data.ImageShape;
 import org.deephash4j.data.MultiHotLabels;
 import org.deephash4j.data.fetch.DatasetRepository;
@@ -17,33 +19,52 @@ import org.deephash4j.hash.HashFunction;
 import org.deephash4j.io.MalformedFileException;
 
 /**
- * The features a command works on: the pixels (scaled to [0, 1]) of an image data set (a known name
- * or an MNIST-style folder), or a {@code .npy} feature matrix with optional {@code .npy} labels.
- * Item ids are row positions.
+ * The features a command works on: the pixels (scaled to [0, 1]) of an image data set (a known name,
+ * an MNIST-style folder, a folder of image files or a list file), or a {@code .npy} feature matrix with
+ * optional {@code .npy} labels. Item ids are row positions (of the images that could be decoded).
  *
  * @param labels {@code null} for a feature matrix given without labels
  * @param officialTrainSize items before this position are the official training set (all of them for .npy)
  * @param shape the input shape: the images' for an image data set, 1 x 1 x d for feature vectors
+ * @param skipped image files left out because they could not be decoded
  */
 record FeatureInput(String name, FeatureMatrix features, MultiHotLabels labels, int officialTrainSize, String description,
-        ImageShape shape) {
+        ImageShape shape, List<ImageFileDataset.Skipped> skipped) {
 
-    static FeatureInput load(String spec, Path labelsFile) throws IOException {
+    static FeatureInput load(String spec, Path labelsFile, ImageOptions images) throws IOException {
         if (spec.endsWith(".npy")) {
             FeatureMatrix f = NpyDataReader.readFeatures(Path.of(spec));
             MultiHotLabels l = labelsFile == null ? null : NpyDataReader.readLabels(labelsFile, 0);
             if (l != null && l.size() != f.rows()) {
                 throw new MalformedFileException(labelsFile, l.size() + " labels, but " + spec + " has " + f.rows() + " rows");
             }
+            ImageShape shape = images.shape() != null ? images.shape() : new ImageShape(1, 1, f.columns());
+            if (shape.pixels() != f.columns()) {
+                throw new IllegalArgumentException("--shape " + shape + " has " + shape.pixels() + " values, but the rows of " + spec
+                        + " have " + f.columns());
+            }
             String name = Path.of(spec).getFileName().toString().replaceFirst("\\.npy$", "");
-            return new FeatureInput(name, f, l, f.rows(), "features from " + spec, new ImageShape(1, 1, f.columns()));
+            return new FeatureInput(name, f, l, f.rows(), "features from " + spec, shape, List.of());
         }
         if (labelsFile != null) {
             throw new IllegalArgumentException("--labels applies to .npy feature files; image data sets carry their labels");
         }
-        BenchmarkImages b = DatasetRepository.standard().load(spec, new ConsoleProgress());
+        BenchmarkImages b = DatasetRepository.standard().load(spec, images.decodeShape(), images.strict, new ConsoleProgress());
+        reportSkipped(b.skipped());
         return new FeatureInput(b.images().name(), b.images().pixelFeatures(), b.images().labels(), b.trainSize(),
-                "pixels / 255", b.images().fixedShape().orElseThrow());
+                "pixels / 255", b.images().fixedShape().orElseThrow(), b.skipped());
+    }
+
+    /** Lists the image files left out (the first 20 on the console; all of them in the provenance of what is written). */
+    static void reportSkipped(List<ImageFileDataset.Skipped> skipped) {
+        if (skipped.isEmpty()) {
+            return;
+        }
+        System.err.println("[data] skipped " + skipped.size() + " image file(s) that could not be decoded (--strict refuses them):");
+        skipped.stream().limit(20).forEach(s -> System.err.println("  " + s.reason()));
+        if (skipped.size() > 20) {
+            System.err.println("  ... and " + (skipped.size() - 20) + " more");
+        }
     }
 
     /**
@@ -80,6 +101,9 @@ record FeatureInput(String name, FeatureMatrix features, MultiHotLabels labels, 
         m.put("features", description);
         m.put("protocol", protocol == null ? "none: all items" : protocol.describe());
         m.put("train_items", trainItems);
+        if (!skipped.isEmpty()) {
+            m.put("skipped_files", skipped.stream().map(s -> s.reason()).toList());
+        }
         return m;
     }
 }

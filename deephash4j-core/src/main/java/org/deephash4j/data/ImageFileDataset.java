@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import org.deephash4j.data.io.ImageDecoder;
 import org.deephash4j.io.MalformedFileException;
+import org.deephash4j.util.ProgressListener;
 
 /**
  * Images stored as files, decoded on demand by {@link ImageDecoder} (EXIF orientation, alpha on
@@ -34,6 +35,70 @@ public final class ImageFileDataset implements ImageDataset {
     /** The same images, resized to {@code shape} when decoded. */
     public ImageFileDataset resizedTo(ImageShape shape) {
         return new ImageFileDataset(name, files, labels, shape);
+    }
+
+    /** The shape image files are decoded to when the user gives none: RGB, 64 x 64. */
+    public static final ImageShape DEFAULT_SHAPE = new ImageShape(3, 64, 64);
+
+    /** A file that could not be decoded, and why. */
+    public record Skipped(Path file, String reason) {
+    }
+
+    /**
+     * Every image decoded (in parallel, with progress) into one in-memory data set. A file that cannot be
+     * decoded (corrupt, truncated, empty, not an image, too large) is left out and listed in
+     * {@code skipped}, in file order, unless {@code strict}, which refuses it. The kept images keep their
+     * order, so positions are those of the files that decoded.
+     *
+     * @throws IllegalStateException when the data set has no fixed shape
+     */
+    public InMemoryImageDataset decodeAll(boolean strict, List<Skipped> skipped, ProgressListener progress) throws IOException {
+        ImageShape shape = fixedShape().orElseThrow(() -> new IllegalStateException(name + ": give a shape to decode to"));
+        int n = size();
+        int d = shape.pixels();
+        byte[] pixels = new byte[Math.multiplyExact(n, d)];
+        String[] failures = new String[n];
+        java.util.concurrent.atomic.AtomicReference<IOException> firstIo = new java.util.concurrent.atomic.AtomicReference<>();
+        progress.start("decoding " + n + " images of " + name, n);
+        try {
+            java.util.stream.IntStream.range(0, n).parallel().forEach(i -> {
+                try {
+                    System.arraycopy(image(i).pixels(), 0, pixels, i * d, d);
+                } catch (MalformedFileException e) {
+                    failures[i] = e.getMessage();
+                } catch (IOException e) {
+                    firstIo.compareAndSet(null, e);
+                }
+                progress.advance(1);
+            });
+        } finally {
+            progress.finish();
+        }
+        if (firstIo.get() != null) {
+            throw firstIo.get();
+        }
+        int[] kept = java.util.stream.IntStream.range(0, n).filter(i -> failures[i] == null).toArray();
+        if (kept.length == n) {
+            return new InMemoryImageDataset(name, shape, pixels, labels);
+        }
+        for (int i = 0; i < n; i++) {
+            if (failures[i] != null) {
+                if (strict) {
+                    throw new MalformedFileException(files.get(i), failures[i].substring(failures[i].indexOf(": ") + 2)
+                            + " (--strict: unreadable images are refused)");
+                }
+                skipped.add(new Skipped(files.get(i), failures[i]));
+            }
+        }
+        if (kept.length == 0) {
+            throw new MalformedFileException(files.get(0).getParent(), "none of the " + n + " images could be decoded; the first: "
+                    + failures[0]);
+        }
+        byte[] keptPixels = new byte[Math.multiplyExact(kept.length, d)];
+        for (int k = 0; k < kept.length; k++) {
+            System.arraycopy(pixels, kept[k] * d, keptPixels, k * d, d);
+        }
+        return new InMemoryImageDataset(name, shape, keptPixels, labels.subset(kept));
     }
 
     /** The file of image {@code i}. */

@@ -8,13 +8,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.deephash4j.data.BenchmarkImages;
+import org.deephash4j.data.ImageFileDataset;
+import org.deephash4j.data.ImageShape;
+import org.deephash4j.data.InMemoryImageDataset;
+import org.deephash4j.data.io.HashNetListReader;
 import org.deephash4j.data.io.IdxDatasetLoader;
+import org.deephash4j.data.io.ImageFolderReader;
 import org.deephash4j.io.AtomicFiles;
 import org.deephash4j.io.Checksums;
 import org.deephash4j.io.CompressedFiles;
@@ -53,12 +60,39 @@ public final class DatasetRepository {
      * as it is) or the id of a known data set (fetched into the cache if needed).
      */
     public BenchmarkImages load(String spec, ProgressListener progress) throws IOException {
+        return load(spec, null, false, progress);
+    }
+
+    /**
+     * Loads the image data set named by {@code spec}: the id of a known data set (fetched into the
+     * cache if needed); a folder with MNIST-style IDX files; a folder of image files (a sub-folder per
+     * class, or images without labels); or a HashNet list file ({@code .txt}: a path relative to the
+     * list's folder and 0/1 label values per line). Image files are decoded to {@code shape}
+     * ({@link ImageFileDataset#DEFAULT_SHAPE} when {@code null}); one that cannot be decoded is
+     * skipped and listed, or refused when {@code strict}.
+     */
+    public BenchmarkImages load(String spec, ImageShape shape, boolean strict, ProgressListener progress) throws IOException {
         Path path = Path.of(spec);
+        String name = path.toAbsolutePath().normalize().getFileName() == null ? spec
+                : path.toAbsolutePath().normalize().getFileName().toString().replaceFirst("\\.txt$", "");
+        ImageFileDataset files = null;
         if (Files.isDirectory(path)) {
-            return IdxDatasetLoader.load(path.toAbsolutePath().normalize().getFileName().toString(), path, 10);
+            if (IdxDatasetLoader.locate(path, "train-images-idx3-ubyte").isPresent() || !ImageFolderReader.looksLikeImageFolder(path)) {
+                return IdxDatasetLoader.load(name, path, 10);
+            }
+            files = ImageFolderReader.read(name, path, null);
+        } else if (spec.endsWith(".txt") && Files.isRegularFile(path)) {
+            files = HashNetListReader.read(name, path, path.toAbsolutePath().getParent(), 0);
+        }
+        if (files != null) {
+            List<ImageFileDataset.Skipped> skipped = new ArrayList<>();
+            InMemoryImageDataset images = files.resizedTo(shape != null ? shape : ImageFileDataset.DEFAULT_SHAPE)
+                    .decodeAll(strict, skipped, progress);
+            return new BenchmarkImages(images, images.size(), skipped);
         }
         KnownDataset ds = KnownDataset.byId(spec).orElseThrow(() -> new IllegalArgumentException("unknown data set '" + spec
-                + "': give one of " + KnownDataset.ids() + ", or a folder with MNIST-style IDX files"));
+                + "': give one of " + KnownDataset.ids() + ", a folder (MNIST-style IDX files, or images: a sub-folder per "
+                + "class), or a list file (.txt)"));
         return IdxDatasetLoader.load(ds.id(), ensure(ds, progress), ds.classNames().size());
     }
 

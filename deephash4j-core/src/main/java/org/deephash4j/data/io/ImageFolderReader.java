@@ -12,13 +12,14 @@ import org.deephash4j.data.MultiHotLabels;
 import org.deephash4j.io.MalformedFileException;
 
 /**
- * Reads a folder with one sub-folder per class ({@code root/cat/001.jpg}, {@code root/dog/...}).
- * Classes are numbered by sub-folder name in sorted order, images by file name; files whose
- * extension is not an image format ImageIO reads are ignored, hidden files too.
+ * Reads a folder with one sub-folder per class ({@code root/cat/001.jpg}, {@code root/dog/...}), or a
+ * plain folder of images without labels (for encoding and indexing only). Classes are numbered by
+ * sub-folder name in sorted order, images by file name; files whose extension is not an image format
+ * are ignored, hidden files too.
  */
 public final class ImageFolderReader {
 
-    private static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".gif");
+    private static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp");
 
     private ImageFolderReader() {
     }
@@ -33,7 +34,7 @@ public final class ImageFolderReader {
             classDirs = s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
         }
         if (classDirs.isEmpty()) {
-            throw new MalformedFileException(root, "no class sub-folders (expected root/<class>/<image>)");
+            return unlabelled(name, root);
         }
         List<Path> files = new ArrayList<>();
         List<Integer> classes = new ArrayList<>();
@@ -55,6 +56,26 @@ public final class ImageFolderReader {
         }
         MultiHotLabels labels = MultiHotLabels.ofClasses(classes.stream().mapToInt(Integer::intValue).toArray(), classDirs.size());
         return new ImageFileDataset(name, files, labels, null);
+    }
+
+    /** The images directly in {@code root}, without labels (no item has a class). */
+    private static ImageFileDataset unlabelled(String name, Path root) throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(root)) {
+            files = s.filter(Files::isRegularFile).filter(ImageFolderReader::isImage).sorted().toList();
+        }
+        if (files.isEmpty()) {
+            throw new MalformedFileException(root, "no class sub-folders (root/<class>/<image>) and no images ("
+                    + String.join(", ", EXTENSIONS) + ")");
+        }
+        return new ImageFileDataset(name, files, new MultiHotLabels.Builder(files.size(), 1).build(), null);
+    }
+
+    /** Whether {@code dir} holds class sub-folders or images: a folder this reader reads. */
+    public static boolean looksLikeImageFolder(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(p -> !p.getFileName().toString().startsWith(".") && (Files.isDirectory(p) || isImage(p)));
+        }
     }
 
     private static boolean isImage(Path p) {

@@ -22,13 +22,19 @@ final class TwoViewTask {
      * The task of unsupervised method {@code method}: two views of every image through {@code training},
      * which shares its children with {@code encoder}.
      *
-     * @throws IllegalArgumentException if the configuration's augmentation makes both views the same image
+     * @throws IllegalArgumentException if the configuration's augmentation makes both views the same image,
+     *     or the items are plain feature vectors (one pixel high), which image augmentation would mangle
      */
     static TrainingTask of(String method, DeepConfig c, ImageShape shape, SequentialBlock encoder, Block training, boolean viewsTogether,
             TrainingTask.Objective objective) {
         if (c.training().augmentation().isIdentity()) {
             throw new IllegalArgumentException(method + " learns from two augmented views of each image; with augmentation none "
                     + "both views are the same image and there is nothing to learn (choose digits, natural or mocov2)");
+        }
+        if (shape.height() == 1) {
+            throw new IllegalArgumentException(method + " learns from augmented views of images, but the items are plain "
+                    + "feature vectors (" + shape + "): cropping and flipping would treat each as a one-pixel-high strip. "
+                    + "If the rows are images, say their shape (--shape CxHxW)");
         }
         initialiseAsPyTorch(training);
         return new TrainingTask(method, c, shape, encoder, training, viewsTogether, 2, null, objective);
