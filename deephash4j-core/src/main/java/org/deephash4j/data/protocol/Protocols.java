@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.deephash4j.data.fetch.DataHome;
+import org.deephash4j.data.fetch.EmojiData;
 import org.deephash4j.io.MalformedFileException;
 
 /**
@@ -38,7 +40,7 @@ public final class Protocols {
     public static final long DEFAULT_SEED = 0L;
 
     private static final List<String> NAMED = List.of("mnist", "fashion-mnist", "mnist-2", "fashion-mnist-2",
-            "mnist-ref", "fashion-mnist-ref");
+            "mnist-ref", "fashion-mnist-ref", EmojiData.CATEGORY, EmojiData.CROSS_STYLE);
 
     private Protocols() {
     }
@@ -61,6 +63,15 @@ public final class Protocols {
             }
             case "mnist-ref", "fashion-mnist-ref" -> {
                 return reference(key, key.substring(0, key.length() - 4));
+            }
+            case EmojiData.CATEGORY, EmojiData.CROSS_STYLE -> {
+                Path dir = EmojiData.splitFolder(DataHome.resolve().dataset(EmojiData.CATEGORY), key);
+                if (!Files.isDirectory(dir)) {
+                    throw new IllegalArgumentException("protocol " + key + " is made when the emoji data set is fetched: run "
+                            + "'deephash data get emoji' first");
+                }
+                IndexListProtocol lists = SplitFiles.read(dir);
+                return new IndexListProtocol(key, key, lists.query(), lists.train(), lists.database(), lists.origin());
             }
             default -> {
             }
