@@ -122,6 +122,10 @@ final class FitCommand implements Callable<Integer> {
         }
         HashModels.save(output, f, provenance);
         System.err.printf(Locale.ROOT, "[fit] fitted in %.2f s; model saved to %s%n", seconds, output.toAbsolutePath());
+        if (p != null && in.labels() != null) {
+            System.err.println("[fit] on protocol " + p.name() + ": " + EpochReport.figures(HashingExperiment.evaluate(f, in.features(),
+                    in.labels(), in.split(p))));
+        }
         return 0;
     }
 

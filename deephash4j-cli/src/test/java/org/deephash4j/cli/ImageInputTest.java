@@ -59,6 +59,8 @@ class ImageInputTest {
         assertTrue(console.err().contains("skipped 2 image file(s)") && console.err().contains("broken.png")
                 && console.err().contains("empty.jpg"), console.err());
         assertTrue(console.err().contains("on 12 training items of shapes"), console.err());
+        assertTrue(console.err().matches("(?s).*\\[fit\\] on protocol custom:query=2.*: mAP@1000 [0-9.]+, mAP@all [0-9.]+, bit imbalance "
+                + "[0-9.]+ \\(tie-aware mAP@1000 [0-9.]+\\).*"), "a classic fit evaluates on its protocol: " + console.err());
         Path codes = tmp.resolve("c.dhc");
         assertEquals(0, Main.execute("encode", "--model", model.toString(), "-d", root.toString(), "--shape", "3x8x8", "-o",
                 codes.toString()), console.err());

@@ -217,7 +217,7 @@ class MainTest {
         assertEquals(0, Main.execute("fit", "-m", "nsh", "-b", "16", "-d", data.toString(), "-p", "custom:query=3,train=10,seed=1",
                 "--epochs", "2", "--batch-size", "16", "--positives", "1", "--tau-sort", "0.1", "-o", model.toString()), stderr());
         assertTrue(stderr().contains("augmentation: resized crop"), "one-channel images get the digits views: " + stderr());
-        assertTrue(stderr().matches("(?s).*epoch 2: loss [0-9.]+, mAP@1000 [0-9.]+, mAP@all [0-9.]+, bit imbalance [0-9.]+ \\(last epoch\\).*"),
+        assertTrue(stderr().matches("(?s).*epoch 2: loss [0-9.]+, mAP@1000 [0-9.]+, mAP@all [0-9.]+, bit imbalance [0-9.]+ \\(tie-aware mAP@1000 [0-9.]+\\) \\(last epoch\\).*"),
                 stderr());
         org.deephash4j.hash.ModelContents c = org.deephash4j.hash.HashModels.read(model);
         assertEquals("nsh", c.method());
