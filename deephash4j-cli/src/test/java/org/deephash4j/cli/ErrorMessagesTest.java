@@ -31,10 +31,6 @@ class ErrorMessagesTest {
     @RegisterExtension
     final ConsoleCapture console = new ConsoleCapture();
 
-    private String stderr() {
-        return console.err();
-    }
-
     private Path codes(String name, int n) throws IOException {
         long[] w = new long[n];
         for (int i = 0; i < n; i++) {
@@ -51,43 +47,41 @@ class ErrorMessagesTest {
         Path missing = tmp.resolve("nope.dhi");
         assertEquals(1, Main.execute("search", "--index", missing.toString(), "--queries", q.toString(), "-o",
                 tmp.resolve("r.csv").toString()));
-        assertTrue(stderr().contains("error: no such file: " + missing), stderr());
+        assertTrue(console.err().contains("error: no such file: " + missing), console.err());
         console.reset();
         assertEquals(1, Main.execute("search", "--index", tmp.toString(), "--queries", q.toString(), "-o",
                 tmp.resolve("r.csv").toString()));
-        assertTrue(stderr().contains(tmp + ": is a folder, not a file"), stderr());
-        assertFalse(stderr().contains("No such device") || stderr().contains("--verbose"), stderr());
+        assertTrue(console.err().contains(tmp + ": is a folder, not a file"), console.err());
+        assertFalse(console.err().contains("No such device") || console.err().contains("--verbose"), console.err());
         console.reset();
         Path labels = tmp.resolve("l.npy");
         Npy.write(labels, NpyArray.ofLongs(new long[10], 10));
         assertEquals(1, Main.execute("eval", "--query-codes", tmp.resolve("none.dhc").toString(), "--database-codes", q.toString(),
                 "--query-labels", labels.toString(), "--database-labels", labels.toString(), "-o", tmp.resolve("rep").toString()));
-        assertTrue(stderr().contains("error: no such file: " + tmp.resolve("none.dhc")), "the same words as search: " + stderr());
+        assertTrue(console.err().contains("error: no such file: " + tmp.resolve("none.dhc")), "the same words as search: " + console.err());
     }
 
     @Test
     void codesOfAnotherLargerDataSetAreRefusedByEval() throws IOException {
-        Path data = Files.createDirectories(tmp.resolve("tiny"));
-        IdxReaderTestSupport.writeMnistFolder(data, 200, 100);
+        Path data = IdxReaderTestSupport.tinyMnistFolder(tmp);
         Path ok = codes("ok.dhc", 300);
         String protocol = "custom:query=3,train=5,seed=1";
         assertEquals(0, Main.execute("eval", "--codes", ok.toString(), "-d", data.toString(), "-p", protocol, "-o",
-                tmp.resolve("r1").toString()), stderr());
+                tmp.resolve("r1").toString()), console.err());
         Path larger = codes("larger.dhc", 1000);
         assertEquals(Main.EXIT_BAD_INPUT, Main.execute("eval", "--codes", larger.toString(), "-d", data.toString(), "-p", protocol,
                 "-o", tmp.resolve("r2").toString()));
-        assertTrue(stderr().contains(larger.toString()) && stderr().contains("has 300 items"), stderr());
+        assertTrue(console.err().contains(larger.toString()) && console.err().contains("has 300 items"), console.err());
     }
 
     @Test
     void aCorruptCheckpointGivenToResumeIsMalformedInputNamingIt() throws IOException {
-        Path data = Files.createDirectories(tmp.resolve("tiny"));
-        IdxReaderTestSupport.writeMnistFolder(data, 200, 100);
+        Path data = IdxReaderTestSupport.tinyMnistFolder(tmp);
         Path checkpoint = Files.write(tmp.resolve("run.ckpt"), "DH4JMODL this is not a checkpoint at all".getBytes());
         assertEquals(Main.EXIT_BAD_INPUT, Main.execute("fit", "-m", "orthohash", "-b", "16", "-d", data.toString(), "-p",
                 "custom:query=3,train=10,seed=1", "--epochs", "2", "--checkpoint", checkpoint.toString(), "--resume", "-o",
                 tmp.resolve("m.dhm").toString()));
-        assertTrue(stderr().contains("error: " + checkpoint) && !stderr().contains("internal error"), stderr());
+        assertTrue(console.err().contains("error: " + checkpoint) && !console.err().contains("internal error"), console.err());
     }
 
     @Test
@@ -95,14 +89,13 @@ class ErrorMessagesTest {
         Path copy = Files.createDirectories(tmp.resolve("my-mnist"));
         IdxReaderTestSupport.writeMnistFolder(copy, 20, 10);
         assertEquals(1, Main.execute("data", "get", "mnist", "--from", copy.toString()));
-        assertTrue(stderr().contains(copy.toString()) && stderr().contains("content differs"), stderr());
-        assertFalse(stderr().contains("downloads"), stderr());
+        assertTrue(console.err().contains(copy.toString()) && console.err().contains("content differs"), console.err());
+        assertFalse(console.err().contains("downloads"), console.err());
     }
 
     @Test
     void aSignalStopsTrainingWithACheckpointAndSaysSo() throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("tiny"));
-        IdxReaderTestSupport.writeMnistFolder(data, 200, 100);
+        Path data = IdxReaderTestSupport.tinyMnistFolder(tmp);
         Path model = tmp.resolve("m.dhm");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "--enable-native-access=ALL-UNNAMED",

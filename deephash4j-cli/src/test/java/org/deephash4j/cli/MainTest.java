@@ -21,10 +21,6 @@ class MainTest {
     @RegisterExtension
     final ConsoleCapture console = new ConsoleCapture();
 
-    private String stderr() {
-        return console.err();
-    }
-
     @Test
     void helpListsTheCommands() {
         assertEquals(0, Main.execute("--help"));
@@ -45,16 +41,16 @@ class MainTest {
     @Test
     void unknownOptionIsAUsageError() {
         assertEquals(2, Main.execute("demo", "--colour", "red"));
-        assertTrue(stderr().contains("unknown option '--colour'") && !stderr().contains("Usage:"), stderr());
+        assertTrue(console.err().contains("unknown option '--colour'") && !console.err().contains("Usage:"), console.err());
     }
 
     @Test
     void invalidValuesAreUsageErrorsWithoutStackTraces() {
         assertEquals(2, Main.execute("demo", "--bits", "12", "--data", tmp.toString()));
-        assertTrue(stderr().contains("multiple of 8"), stderr());
-        assertTrue(!stderr().contains("at org.deephash4j"), "no stack trace without --verbose");
+        assertTrue(console.err().contains("multiple of 8"), console.err());
+        assertTrue(!console.err().contains("at org.deephash4j"), "no stack trace without --verbose");
         assertEquals(2, Main.execute("data", "get", "cifar-10"));
-        assertTrue(stderr().contains("unknown data set 'cifar-10'"), stderr());
+        assertTrue(console.err().contains("unknown data set 'cifar-10'"), console.err());
     }
 
     @Test
@@ -62,17 +58,16 @@ class MainTest {
         IdxReaderTestSupport.writeMnistFolder(tmp, 20, 10);
         Files.write(tmp.resolve("train-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0});
         assertEquals(Main.EXIT_BAD_INPUT, Main.execute("data", "info", tmp.toString()));
-        assertTrue(stderr().contains("train-labels-idx1-ubyte") && stderr().contains("truncated"), stderr());
+        assertTrue(console.err().contains("train-labels-idx1-ubyte") && console.err().contains("truncated"), console.err());
     }
 
     @Test
     void demoRunsEndToEndOnALocalFolderAndWritesItsResults() throws IOException {
-        Path data = Files.createDirectories(tmp.resolve("tiny"));
-        IdxReaderTestSupport.writeMnistFolder(data, 200, 100);
+        Path data = IdxReaderTestSupport.tinyMnistFolder(tmp);
         Path outDir = tmp.resolve("out");
         int code = Main.execute("demo", "--data", data.toString(), "--protocol", "custom:query=3,train=5,seed=1", "--bits", "8,16",
                 "--methods", "lsh,itq", "--output", outDir.toString());
-        assertEquals(0, code, stderr());
+        assertEquals(0, code, console.err());
         String table = Files.readString(outDir.resolve("results.md"));
         assertTrue(table.contains("| lsh | 8 |") && table.contains("| lsh | 16 |") && table.contains("| itq | 16 |"), table);
         JsonNode json = new ObjectMapper().readTree(outDir.resolve("results.json").toFile());
@@ -86,7 +81,7 @@ class MainTest {
         assertEquals(30, Files.readAllLines(outDir.resolve("split/query.txt")).size());
         assertEquals(50, Files.readAllLines(outDir.resolve("split/train.txt")).size());
         assertEquals(270, Files.readAllLines(outDir.resolve("split/database.txt")).size());
-        assertTrue(stderr().contains("[demo] protocol"), "the demo says what it is doing");
+        assertTrue(console.err().contains("[demo] protocol"), "the demo says what it is doing");
     }
 
     @Test
@@ -113,49 +108,48 @@ class MainTest {
         Path r1 = tmp.resolve("r1");
         assertEquals(0, Main.execute("eval", "--query-codes", qc.toString(), "--database-codes", dc.toString(), "--query-labels",
                 qlf.toString(), "--database-labels", dlf.toString(), "-k", "10,all", "--zero-relevant", "drop", "--name", "first",
-                "-o", r1.toString()), stderr());
+                "-o", r1.toString()), console.err());
         JsonNode json = new ObjectMapper().readTree(r1.resolve("report.json").toFile());
         assertEquals("DROP_QUERY", json.get("runs").get(0).get("config").get("zero_relevant").asText());
         assertTrue(Files.exists(r1.resolve("pr_curve.png")));
         Path r2 = tmp.resolve("r2");
         assertEquals(0, Main.execute("eval", "--query-codes", qc.toString(), "--database-codes", dc.toString(), "--query-labels",
-                qlf.toString(), "--database-labels", dlf.toString(), "-o", r2.toString()), stderr());
+                qlf.toString(), "--database-labels", dlf.toString(), "-o", r2.toString()), console.err());
         Path merged = tmp.resolve("merged");
         assertEquals(0, Main.execute("compare", r1.toString(), r2.resolve("report.json").toString(), "-o", merged.toString()));
         String md = Files.readString(merged.resolve("report.md"));
         assertTrue(md.contains("| first | 32 |") && md.contains("| d.npy | 32 |"), md);
         assertEquals(2, Main.execute("eval", "--query-codes", qc.toString(), "--database-codes", dc.toString(), "--query-labels",
                 qlf.toString(), "--database-labels", dlf.toString(), "-k", "ten", "-o", r2.toString()));
-        assertTrue(stderr().contains("'ten' is neither a positive integer nor 'all'"), stderr());
+        assertTrue(console.err().contains("'ten' is neither a positive integer nor 'all'"), console.err());
     }
 
     @Test
     void fitEncodeAndEvalWithAModelOnALocalFolder() throws IOException {
-        Path data = Files.createDirectories(tmp.resolve("tiny"));
-        IdxReaderTestSupport.writeMnistFolder(data, 200, 100);
+        Path data = IdxReaderTestSupport.tinyMnistFolder(tmp);
         Path model = tmp.resolve("itq.dhm");
         String protocol = "custom:query=3,train=5,seed=1";
         assertEquals(0, Main.execute("fit", "-m", "itq", "-b", "8", "-d", data.toString(), "-p", protocol, "-o", model.toString()),
-                stderr());
-        assertTrue(stderr().contains("on 50 training items"), stderr());
+                console.err());
+        assertTrue(console.err().contains("on 50 training items"), console.err());
         Path codes = tmp.resolve("codes.dhc");
-        assertEquals(0, Main.execute("encode", "--model", model.toString(), "-d", data.toString(), "-o", codes.toString()), stderr());
+        assertEquals(0, Main.execute("encode", "--model", model.toString(), "-d", data.toString(), "-o", codes.toString()), console.err());
         org.deephash4j.codes.BinaryCodes c = org.deephash4j.codes.CodeFile.read(codes);
         assertEquals(300, c.size());
         assertEquals(8, c.bits());
         Path viaCodes = tmp.resolve("r1");
         Path viaModel = tmp.resolve("r2");
         assertEquals(0, Main.execute("eval", "--codes", codes.toString(), "-d", data.toString(), "-p", protocol, "-o",
-                viaCodes.toString()), stderr());
+                viaCodes.toString()), console.err());
         assertEquals(0, Main.execute("eval", "--model", model.toString(), "-d", data.toString(), "-p", protocol, "-o",
-                viaModel.toString()), stderr());
+                viaModel.toString()), console.err());
         JsonNode a = new ObjectMapper().readTree(viaCodes.resolve("report.json").toFile()).get("runs").get(0).get("figures");
         JsonNode b = new ObjectMapper().readTree(viaModel.resolve("report.json").toFile()).get("runs").get(0).get("figures");
         assertEquals(a.get("map"), b.get("map"), "a model and its saved codes evaluate identically");
         assertEquals(2, Main.execute("fit", "-m", "foo", "-b", "8", "-d", data.toString(), "-o", model.toString()));
         assertEquals(Main.EXIT_BAD_INPUT, Main.execute("encode", "--model", codes.toString(), "-d", data.toString(), "-o",
                 tmp.resolve("x.dhc").toString()));
-        assertTrue(stderr().contains("not a deephash4j model file"), stderr());
+        assertTrue(console.err().contains("not a deephash4j model file"), console.err());
     }
 
     @Test
@@ -168,19 +162,19 @@ class MainTest {
         Path codes = tmp.resolve("c.dhc");
         org.deephash4j.codes.CodeFile.write(codes, org.deephash4j.codes.BinaryCodes.of(64, w, null));
         Path index = tmp.resolve("i.dhi");
-        assertEquals(0, Main.execute("index", "build", "--codes", codes.toString(), "--type", "mih", "-o", index.toString()), stderr());
+        assertEquals(0, Main.execute("index", "build", "--codes", codes.toString(), "--type", "mih", "-o", index.toString()), console.err());
         assertEquals(0, Main.execute("index", "info", index.toString()));
         assertTrue(console.out().contains("type:  mih"), console.out());
         Path csv = tmp.resolve("r.csv");
         assertEquals(0, Main.execute("search", "--index", index.toString(), "--queries", codes.toString(), "-k", "3", "-o",
-                csv.toString()), stderr());
+                csv.toString()), console.err());
         java.util.List<String> lines = Files.readAllLines(csv);
         assertEquals("query_id,rank,id,distance", lines.get(0));
         assertEquals("7,1,7,0", lines.get(1 + 7 * 3), "each code is its own nearest neighbour");
         assertEquals(1 + 500 * 3, lines.size());
         Path json = tmp.resolve("r.json");
         assertEquals(0, Main.execute("search", "--index", index.toString(), "--queries", codes.toString(), "--radius", "0", "-o",
-                json.toString()), stderr());
+                json.toString()), console.err());
         JsonNode results = new ObjectMapper().readTree(json.toFile()).get("results");
         assertEquals(500, results.size());
         assertEquals(42, results.get(42).get("neighbours").get(0).get("id").asInt());
@@ -192,33 +186,31 @@ class MainTest {
 
     @Test
     void fitOrthoHashThenEncodeWithTheSavedDeepModel() throws IOException {
-        Path data = Files.createDirectories(tmp.resolve("tiny"));
-        IdxReaderTestSupport.writeMnistFolder(data, 200, 100);
+        Path data = IdxReaderTestSupport.tinyMnistFolder(tmp);
         Path model = tmp.resolve("oh.dhm");
         assertEquals(0, Main.execute("fit", "-m", "orthohash", "-b", "16", "-d", data.toString(), "-p",
-                "custom:query=3,train=10,seed=1", "--epochs", "2", "--batch-size", "20", "-o", model.toString()), stderr());
-        assertTrue(stderr().contains("epoch 2: loss") && stderr().contains("(last epoch)"), stderr());
+                "custom:query=3,train=10,seed=1", "--epochs", "2", "--batch-size", "20", "-o", model.toString()), console.err());
+        assertTrue(console.err().contains("epoch 2: loss") && console.err().contains("(last epoch)"), console.err());
         assertTrue(!Files.exists(tmp.resolve("oh.dhm.ckpt")), "the checkpoint is removed after a finished run");
         assertEquals("running averages of the last training batches",
                 org.deephash4j.hash.HashModels.read(model).config().get("bn_statistics"), "orthohash trains on un-augmented images");
         Path codes = tmp.resolve("oh.dhc");
-        assertEquals(0, Main.execute("encode", "--model", model.toString(), "-d", data.toString(), "-o", codes.toString()), stderr());
+        assertEquals(0, Main.execute("encode", "--model", model.toString(), "-d", data.toString(), "-o", codes.toString()), console.err());
         assertEquals(300, org.deephash4j.codes.CodeFile.read(codes).size());
         assertEquals(2, Main.execute("fit", "-m", "orthohash", "-b", "16", "-d", data.toString(), "-p",
                 "custom:query=3,train=10,seed=1", "--resume", "-o", tmp.resolve("other.dhm").toString()));
-        assertTrue(stderr().contains("--resume: no checkpoint"), stderr());
+        assertTrue(console.err().contains("--resume: no checkpoint"), console.err());
     }
 
     @Test
     void fitNshReportsBitBalanceAndSavesAModelThatEncodes() throws IOException {
-        Path data = Files.createDirectories(tmp.resolve("tiny"));
-        IdxReaderTestSupport.writeMnistFolder(data, 200, 100);
+        Path data = IdxReaderTestSupport.tinyMnistFolder(tmp);
         Path model = tmp.resolve("nsh.dhm");
         assertEquals(0, Main.execute("fit", "-m", "nsh", "-b", "16", "-d", data.toString(), "-p", "custom:query=3,train=10,seed=1",
-                "--epochs", "2", "--batch-size", "16", "--positives", "1", "--tau-sort", "0.1", "-o", model.toString()), stderr());
-        assertTrue(stderr().contains("augmentation: resized crop"), "one-channel images get the digits views: " + stderr());
-        assertTrue(stderr().matches("(?s).*epoch 2: loss [0-9.]+, mAP@1000 [0-9.]+, mAP@all [0-9.]+, bit imbalance [0-9.]+ \\(tie-aware mAP@1000 [0-9.]+\\) \\(last epoch\\).*"),
-                stderr());
+                "--epochs", "2", "--batch-size", "16", "--positives", "1", "--tau-sort", "0.1", "-o", model.toString()), console.err());
+        assertTrue(console.err().contains("augmentation: resized crop"), "one-channel images get the digits views: " + console.err());
+        assertTrue(console.err().matches("(?s).*epoch 2: loss [0-9.]+, mAP@1000 [0-9.]+, mAP@all [0-9.]+, bit imbalance [0-9.]+ \\(tie-aware mAP@1000 [0-9.]+\\) \\(last epoch\\).*"),
+                console.err());
         org.deephash4j.hash.ModelContents c = org.deephash4j.hash.HashModels.read(model);
         assertEquals("nsh", c.method());
         assertEquals(1, ((Number) c.config().get("positives")).intValue());
@@ -227,39 +219,38 @@ class MainTest {
         assertEquals("re-estimated on 100 un-augmented images", c.config().get("bn_statistics"), "the unsupervised methods' default");
         Path kept = tmp.resolve("kept.dhm");
         assertEquals(0, Main.execute("fit", "-m", "nsh", "-b", "16", "-d", data.toString(), "-p", "custom:query=3,train=10,seed=1",
-                "--epochs", "1", "--batch-size", "16", "--no-recalibrate-bn", "-o", kept.toString()), stderr());
+                "--epochs", "1", "--batch-size", "16", "--no-recalibrate-bn", "-o", kept.toString()), console.err());
         assertEquals("running averages of the last training batches",
                 org.deephash4j.hash.HashModels.read(kept).config().get("bn_statistics"));
         Path codes = tmp.resolve("nsh.dhc");
-        assertEquals(0, Main.execute("encode", "--model", model.toString(), "-d", data.toString(), "-o", codes.toString()), stderr());
+        assertEquals(0, Main.execute("encode", "--model", model.toString(), "-d", data.toString(), "-o", codes.toString()), console.err());
         assertEquals(300, org.deephash4j.codes.CodeFile.read(codes).size());
         assertEquals(2, Main.execute("fit", "-m", "contrastive", "-b", "16", "-d", data.toString(), "--augment", "none",
                 "-o", tmp.resolve("c.dhm").toString()));
-        assertTrue(stderr().contains("nothing to learn"), stderr());
+        assertTrue(console.err().contains("nothing to learn"), console.err());
         assertTrue(!Files.exists(tmp.resolve("c.dhm")));
     }
 
     @Test
     void fitWchDefaultsToTheLinearHeadAndEachHeadGetsItsOwnWeightTemperature() throws IOException {
-        Path data = Files.createDirectories(tmp.resolve("tiny"));
-        IdxReaderTestSupport.writeMnistFolder(data, 200, 100);
+        Path data = IdxReaderTestSupport.tinyMnistFolder(tmp);
         String[] common = {"fit", "-m", "wch", "-b", "16", "-d", data.toString(), "-p", "custom:query=3,train=10,seed=1", "--epochs", "1",
             "--batch-size", "16"};
         Path linear = tmp.resolve("linear.dhm");
-        assertEquals(0, Main.execute(concat(common, "-o", linear.toString())), stderr());
+        assertEquals(0, Main.execute(concat(common, "-o", linear.toString())), console.err());
         org.deephash4j.hash.ModelContents c = org.deephash4j.hash.HashModels.read(linear);
         assertEquals("bn-no-affine", c.config().get("hash_layer"));
         assertEquals(0.02, ((Number) c.config().get("weight_temperature")).doubleValue(), 1e-6);
         Path mlp = tmp.resolve("mlp.dhm");
-        assertEquals(0, Main.execute(concat(common, "--head", "mlp", "-o", mlp.toString())), stderr());
+        assertEquals(0, Main.execute(concat(common, "--head", "mlp", "-o", mlp.toString())), console.err());
         c = org.deephash4j.hash.HashModels.read(mlp);
         assertEquals("mlp-ln-bn", c.config().get("hash_layer"));
         assertEquals(0.05, ((Number) c.config().get("weight_temperature")).doubleValue(), 1e-6);
         Path chosen = tmp.resolve("chosen.dhm");
-        assertEquals(0, Main.execute(concat(common, "--head", "mlp", "--weight-temperature", "0.1", "-o", chosen.toString())), stderr());
+        assertEquals(0, Main.execute(concat(common, "--head", "mlp", "--weight-temperature", "0.1", "-o", chosen.toString())), console.err());
         assertEquals(0.1, ((Number) org.deephash4j.hash.HashModels.read(chosen).config().get("weight_temperature")).doubleValue(), 1e-6);
         assertEquals(2, Main.execute(concat(common, "--head", "transformer", "-o", tmp.resolve("x.dhm").toString())));
-        assertTrue(stderr().contains("--head transformer: head must be linear or mlp, got 'transformer'"), stderr());
+        assertTrue(console.err().contains("--head transformer: head must be linear or mlp, got 'transformer'"), console.err());
     }
 
     /**
@@ -295,7 +286,7 @@ class MainTest {
 
     private JsonNode showConfig(ObjectMapper json, String[] args) throws IOException {
         console.reset();
-        assertEquals(0, Main.execute(args), String.join(" ", args) + ": " + stderr());
+        assertEquals(0, Main.execute(args), String.join(" ", args) + ": " + console.err());
         return json.readTree(console.out());
     }
 
@@ -321,28 +312,27 @@ class MainTest {
         IdxReaderTestSupport.writeMnistFolder(data, 20, 10);
         for (String name : org.deephash4j.hash.deep.DeepMethods.names()) {
             assertEquals(0, Main.execute("fit", "-m", name, "-b", "16", "-d", data.toString(), "--show-config", "-o", "x.dhm"),
-                    name + ": " + stderr());
+                    name + ": " + console.err());
         }
         assertEquals(2, Main.execute("fit", "-m", "orthohash", "-b", "16", "-d", data.toString(), "--tau-sort", "0.1", "--show-config",
                 "-o", "x.dhm"));
-        assertTrue(stderr().contains("--tau-sort is not a setting of orthohash"), stderr());
+        assertTrue(console.err().contains("--tau-sort is not a setting of orthohash"), console.err());
         assertEquals(2, Main.execute("fit", "-m", "lsh", "-b", "16", "-d", data.toString(), "--bitz", "3", "-o", "x.dhm"));
-        assertTrue(stderr().contains("unknown option '--bitz'") && stderr().contains("did you mean --bits?"), stderr());
+        assertTrue(console.err().contains("unknown option '--bitz'") && console.err().contains("did you mean --bits?"), console.err());
     }
 
     @Test
     void encodeTakesOnePartOfTheSplitAndNpyCodesKeepTheirIds() throws IOException {
-        Path data = Files.createDirectories(tmp.resolve("tiny"));
-        IdxReaderTestSupport.writeMnistFolder(data, 200, 100);
+        Path data = IdxReaderTestSupport.tinyMnistFolder(tmp);
         Path model = tmp.resolve("lsh.dhm");
         String protocol = "custom:query=3,train=10,seed=1";
         assertEquals(0, Main.execute("fit", "-m", "lsh", "-b", "16", "-d", data.toString(), "-p", protocol, "-o", model.toString()),
-                stderr());
+                console.err());
         Path all = tmp.resolve("all.dhc");
-        assertEquals(0, Main.execute("encode", "--model", model.toString(), "-d", data.toString(), "-o", all.toString()), stderr());
+        assertEquals(0, Main.execute("encode", "--model", model.toString(), "-d", data.toString(), "-o", all.toString()), console.err());
         Path queries = tmp.resolve("q.npy");
         assertEquals(0, Main.execute("encode", "--model", model.toString(), "-d", data.toString(), "-p", protocol, "--subset", "query",
-                "-o", queries.toString()), stderr());
+                "-o", queries.toString()), console.err());
         org.deephash4j.codes.BinaryCodes q = org.deephash4j.codes.CodeFiles.read(queries, org.deephash4j.codes.BitOrder.BIG);
         assertEquals(30, q.size(), "3 queries per class");
         assertTrue(Files.isRegularFile(tmp.resolve("q.ids.npy")), "the ids beside the .npy codes");

@@ -51,13 +51,9 @@ public final class BinaryCodes {
         }
         int count = words.length / wpc;
         long[] idArray = ids == null ? sequentialIds(count) : checkIds(ids, count);
-        long padMask = paddingMask(bits);
-        if (padMask != 0) {
-            for (int i = 0; i < count; i++) {
-                if ((words[i * wpc + wpc - 1] & padMask) != 0) {
-                    throw new IllegalArgumentException("code " + i + " has bits set past its length of " + bits);
-                }
-            }
+        long bad = firstWithPaddingSet(bits, count, i -> words[(int) i * wpc + wpc - 1]);
+        if (bad >= 0) {
+            throw new IllegalArgumentException("code " + bad + " has bits set past its length of " + bits);
         }
         return new BinaryCodes(bits, count, words, idArray);
     }
@@ -286,8 +282,24 @@ public final class BinaryCodes {
         return (bits + 63) >>> 6;
     }
 
+    /**
+     * The first of {@code count} codes of {@code bits} bits with bits set past the code length, or -1:
+     * the codes' storage gives each code's last word through {@code lastWord}.
+     */
+    public static long firstWithPaddingSet(int bits, long count, java.util.function.LongUnaryOperator lastWord) {
+        long mask = paddingMask(bits);
+        if (mask != 0) {
+            for (long i = 0; i < count; i++) {
+                if ((lastWord.applyAsLong(i) & mask) != 0) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
     /** The bits of a code's last word that lie past its length and must be zero (0 when the length fills it). */
-    public static long paddingMask(int bits) {
+    private static long paddingMask(int bits) {
         int used = bits & 63;
         return used == 0 ? 0 : -1L << used;
     }

@@ -57,7 +57,7 @@ public final class ImageFileDataset implements ImageDataset {
         int n = size();
         int d = shape.pixels();
         byte[] pixels = new byte[Math.multiplyExact(n, d)];
-        String[] failures = new String[n];
+        MalformedFileException[] failures = new MalformedFileException[n];
         java.util.concurrent.atomic.AtomicReference<IOException> firstIo = new java.util.concurrent.atomic.AtomicReference<>();
         progress.start("decoding " + n + " images of " + name, n);
         try {
@@ -65,7 +65,7 @@ public final class ImageFileDataset implements ImageDataset {
                 try {
                     System.arraycopy(image(i).pixels(), 0, pixels, i * d, d);
                 } catch (MalformedFileException e) {
-                    failures[i] = e.getMessage();
+                    failures[i] = e;
                 } catch (IOException e) {
                     firstIo.compareAndSet(null, e);
                 }
@@ -84,15 +84,14 @@ public final class ImageFileDataset implements ImageDataset {
         for (int i = 0; i < n; i++) {
             if (failures[i] != null) {
                 if (strict) {
-                    throw new MalformedFileException(files.get(i), failures[i].substring(failures[i].indexOf(": ") + 2)
-                            + " (--strict: unreadable images are refused)");
+                    throw new MalformedFileException(files.get(i), failures[i].problem() + " (--strict: unreadable images are refused)");
                 }
-                skipped.add(new Skipped(files.get(i), failures[i]));
+                skipped.add(new Skipped(files.get(i), failures[i].getMessage()));
             }
         }
         if (kept.length == 0) {
             throw new MalformedFileException(files.get(0).getParent(), "none of the " + n + " images could be decoded; the first: "
-                    + failures[0]);
+                    + failures[0].getMessage());
         }
         byte[] keptPixels = new byte[Math.multiplyExact(kept.length, d)];
         for (int k = 0; k < kept.length; k++) {

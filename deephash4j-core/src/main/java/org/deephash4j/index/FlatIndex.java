@@ -36,12 +36,12 @@ public final class FlatIndex extends StoredCodesIndex {
         return searchInBlocks(queries, k, QUERY_BLOCK, this::scanBlock);
     }
 
-    private void scanBlock(BinaryCodes queries, int q0, int q1, int kk, int k, int[] outDist, int[] outPos) {
+    private void scanBlock(BinaryCodes queries, int q0, int q1, int k, int[] outDist, int[] outPos) {
         int n = ids.size();
         TopK[] tops = new TopK[q1 - q0];
         for (int q = q0; q < q1; q++) {
             tops[q - q0] = new TopK(bits, true);
-            tops[q - q0].reset(kk);
+            tops[q - q0].reset(k);
         }
         long[] scratch = new long[TILE * wpc];
         int[] dist = new int[CHUNK];

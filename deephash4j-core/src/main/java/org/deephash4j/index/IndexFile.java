@@ -180,7 +180,11 @@ public final class IndexFile {
                 }
             }
             MemorySegment codeSegment = seg.asSlice(HEADER + idBytes, codeBytes);
-            checkPadding(file, codeSegment, count, wpc, bits);
+            // bits set past the code length would put every distance to that code off
+            long bad = BinaryCodes.firstWithPaddingSet(bits, count, i -> codeSegment.get(WORD, (i * wpc + wpc - 1) * 8));
+            if (bad >= 0) {
+                throw new MalformedFileException(file, "code at position " + bad + " has bits set past its length of " + bits);
+            }
             CodeStore codes = new CodeStore.Mapped(codeSegment, count, wpc);
             try {
                 return switch (type) {
@@ -189,19 +193,6 @@ public final class IndexFile {
                 };
             } catch (IllegalArgumentException e) {
                 throw new MalformedFileException(file, "bad header: " + e.getMessage());
-            }
-        }
-    }
-
-    /** Refuses codes with bits set past the code length: every distance to them would be off. */
-    private static void checkPadding(Path file, MemorySegment codes, int count, int wpc, int bits) throws MalformedFileException {
-        long mask = BinaryCodes.paddingMask(bits);
-        if (mask == 0) {
-            return;
-        }
-        for (long i = 0; i < count; i++) {
-            if ((codes.get(WORD, (i * wpc + wpc - 1) * 8) & mask) != 0) {
-                throw new MalformedFileException(file, "code at position " + i + " has bits set past its length of " + bits);
             }
         }
     }

@@ -315,7 +315,8 @@ public final class MultiIndexHashing extends StoredCodesIndex {
      * it is verified against every query probing it while in cache. A query leaves the batch as soon as
      * its k-th best lies within the radius guaranteed so far.
      */
-    private void searchBatch(BinaryCodes queries, int q0, int q1, int kk, int k, int[] outDist, int[] outPos) {
+    private void searchBatch(BinaryCodes queries, int q0, int q1, int k, int[] outDist, int[] outPos) {
+        assert k > 0;
         int count = q1 - q0;
         TopK[] tops = new TopK[count];
                 Probe[] probes = new Probe[count];
@@ -323,11 +324,9 @@ public final class MultiIndexHashing extends StoredCodesIndex {
         int nActive = 0;
         for (int i = 0; i < count; i++) {
             tops[i] = new TopK(bits, false);
-            tops[i].reset(kk);
+            tops[i].reset(k);
             probes[i] = new Probe(queries.words(), (q0 + i) * wpc);
-            if (kk > 0) {
-                active[nActive++] = i;
-            }
+            active[nActive++] = i;
         }
         int maxLength = maxLength();
         // one scratch for the whole batch: it stays in L1 while a bucket chunk is checked against every query

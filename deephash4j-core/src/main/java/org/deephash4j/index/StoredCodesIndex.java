@@ -87,10 +87,10 @@ abstract class StoredCodesIndex implements HammingIndex {
         }
     }
 
-    /** Searches queries {@code [q0, q1)} for their {@code found} best, writing rows {@code q * k ..} of the outputs. */
+    /** Searches queries {@code [q0, q1)} for their {@code k} best, writing rows {@code q * k ..} of the outputs. */
     @FunctionalInterface
     interface BlockSearch {
-        void search(BinaryCodes queries, int q0, int q1, int found, int k, int[] outDist, int[] outPos);
+        void search(BinaryCodes queries, int q0, int q1, int k, int[] outDist, int[] outPos);
     }
 
     /**
@@ -112,7 +112,7 @@ abstract class StoredCodesIndex implements HammingIndex {
         if (width > 0) {
             java.util.stream.IntStream.range(0, blocks).parallel().forEach(b -> {
                 int q0 = b * blockSize;
-                block.search(queries, q0, Math.min(nq, q0 + blockSize), width, width, outDist, outPos);
+                block.search(queries, q0, Math.min(nq, q0 + blockSize), width, outDist, outPos);
             });
         }
         long[] outIds = new long[nq * width];

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,15 @@ public final class FileChannels {
                 throw new MalformedFileException(file, "truncated: the file ended at byte " + pos);
             }
             pos += r;
+        }
+    }
+
+    /** Fills {@code buffer} from the channel's current position, for a stream read from start to end. */
+    public static void readFully(Path file, ReadableByteChannel in, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            if (in.read(buffer) < 0) {
+                throw new MalformedFileException(file, "truncated: the file ended early");
+            }
         }
     }
 

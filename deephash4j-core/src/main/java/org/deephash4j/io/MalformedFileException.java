@@ -11,15 +11,23 @@ import java.nio.file.Path;
 public class MalformedFileException extends IOException {
 
     private final transient Path file;
+    private final String problem;
 
     public MalformedFileException(Path file, String problem) {
         super(describe(file) + ": " + problem);
         this.file = file;
+        this.problem = problem;
     }
 
     public MalformedFileException(Path file, String problem, Throwable cause) {
         super(describe(file) + ": " + problem, cause);
         this.file = file;
+        this.problem = problem;
+    }
+
+    /** What is wrong with the file, without its name. */
+    public String problem() {
+        return problem;
     }
 
     /** The offending file, or {@code null} when the data did not come from a file. */

@@ -9,7 +9,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -44,7 +43,7 @@ public final class Npy {
             throw new MalformedFileException(file, "not a .npy file (only " + length + " bytes)");
         }
         ByteBuffer start = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(file, in, start);
+        FileChannels.readFully(file, in, start);
         for (int i = 0; i < MAGIC.length; i++) {
             if (start.get(i) != MAGIC[i]) {
                 throw new MalformedFileException(file, "not a .npy file (wrong magic; expected \\x93NUMPY)");
@@ -58,10 +57,9 @@ public final class Npy {
             headerStart = 10;
         } else if (major == 2 || major == 3) {
             Sizes.available(file, ".npy header length", 12, length);
-            ByteBuffer more = ByteBuffer.allocate(2);
-            readFully(file, in, more);
-            headerLength = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putShort(start.getShort(8))
-                    .put(more.array()).getInt(0) & 0xFFFFFFFFL;
+            ByteBuffer high = ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN);
+            FileChannels.readFully(file, in, high);
+            headerLength = (start.getShort(8) & 0xFFFFL) | (high.getShort(0) & 0xFFFFL) << 16;
             headerStart = 12;
         } else {
             throw new MalformedFileException(file, "unsupported .npy format version " + major);
@@ -69,7 +67,7 @@ public final class Npy {
         Sizes.count(file, ".npy header length", headerLength, NpyHeader.MAX_LENGTH);
         Sizes.available(file, "header", headerStart + headerLength, length);
         ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
-        readFully(file, in, headerBytes);
+        FileChannels.readFully(file, in, headerBytes);
         NpyHeader header = NpyHeader.parse(file, new String(headerBytes.array(),
                 major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1));
         String descr = header.descr();
@@ -88,7 +86,7 @@ public final class Npy {
                 + expected, length);
         int bytes = Sizes.arrayLength(file, "the array's bytes", expected);
         ByteBuffer data = ByteBuffer.allocate(bytes);
-        readFully(file, in, data);
+        FileChannels.readFully(file, in, data);
         byte[] values = data.array();
         if (descr.charAt(0) == '>' && type.size() > 1) {
             swapBytes(values, type.size());
@@ -97,15 +95,6 @@ public final class Npy {
             values = toCOrder(values, shape, type.size());
         }
         return new NpyArray(type, shape, values);
-    }
-
-    private static void readFully(Path file, ReadableByteChannel in, ByteBuffer buffer) throws IOException {
-        while (buffer.hasRemaining()) {
-            if (in.read(buffer) < 0) {
-                throw new MalformedFileException(file, "truncated: the file ended early");
-            }
-        }
-        buffer.flip();
     }
 
     /** Column-major element bytes reordered to row-major. */

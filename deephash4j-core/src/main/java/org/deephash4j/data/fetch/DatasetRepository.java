@@ -74,6 +74,8 @@ public final class DatasetRepository {
         String name = path.toAbsolutePath().normalize().getFileName() == null ? spec
                 : path.toAbsolutePath().normalize().getFileName().toString().replaceFirst("\\.txt$", "");
         ImageFileDataset files = null;
+        ImageShape defaultShape = ImageFileDataset.DEFAULT_SHAPE;
+        boolean strictDecoding = strict;
         if (Files.isDirectory(path)) {
             if (IdxDatasetLoader.locate(path, "train-images-idx3-ubyte").isPresent() || !ImageFolderReader.looksLikeImageFolder(path)) {
                 return IdxDatasetLoader.load(name, path, 10);
@@ -81,21 +83,19 @@ public final class DatasetRepository {
             files = ImageFolderReader.read(name, path, null);
         } else if (spec.endsWith(".txt") && Files.isRegularFile(path)) {
             files = HashNetListReader.read(name, path, path.toAbsolutePath().getParent(), 0);
+        } else if (EmojiData.isEmoji(spec)) {
+            Path dir = EmojiData.ensure(home, progress);
+            List<EmojiData.Item> items = EmojiData.readItems(dir);
+            files = new ImageFileDataset(spec, items.stream().map(i -> dir.resolve(i.file())).toList(), EmojiData.labels(spec, items),
+                    null);
+            defaultShape = EmojiData.DEFAULT_SHAPE;
+            strictDecoding = true; // the protocols' index lists count every image, so none may be missing
         }
         if (files != null) {
             List<ImageFileDataset.Skipped> skipped = new ArrayList<>();
-            InMemoryImageDataset images = files.resizedTo(shape != null ? shape : ImageFileDataset.DEFAULT_SHAPE)
-                    .decodeAll(strict, skipped, progress);
+            InMemoryImageDataset images = files.resizedTo(shape != null ? shape : defaultShape).decodeAll(strictDecoding, skipped,
+                    progress);
             return new BenchmarkImages(images, images.size(), skipped);
-        }
-        if (EmojiData.isEmoji(spec)) {
-            Path dir = EmojiData.ensure(home, progress);
-            List<EmojiData.Item> items = EmojiData.readItems(dir);
-            ImageFileDataset emoji = new ImageFileDataset(spec, items.stream().map(i -> dir.resolve(i.file())).toList(),
-                    EmojiData.labels(spec, items), shape != null ? shape : EmojiData.DEFAULT_SHAPE);
-            // strict: the protocols' index lists count every image, so none may be missing
-            InMemoryImageDataset images = emoji.decodeAll(true, new ArrayList<>(), progress);
-            return new BenchmarkImages(images, images.size());
         }
         KnownDataset ds = KnownDataset.byId(spec).orElseThrow(() -> new IllegalArgumentException("unknown data set '" + spec
                 + "': give one of " + KnownDataset.ids() + ", emoji, emoji-cross, a folder (MNIST-style IDX files, or images: a sub-folder per "
