@@ -4,12 +4,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The benchmarks' entry point ({@code bench/run eval|search|train}): each measures deephash4j side by
+ * The benchmarks' entry point ({@code bench/run eval|search|train|images}): each measures deephash4j side by
  * side with a reference program in the same run and prints the ratio. Not part of the product command.
  */
 @Command(name = "bench/run", mixinStandardHelpOptions = true,
         description = "Benchmarks of deephash4j against reference programs, measured side by side in one run.",
-        subcommands = {EvalBench.class, SearchBench.class, TrainBench.class, CommandLine.HelpCommand.class})
+        subcommands = {EvalBench.class, SearchBench.class, TrainBench.class, ImagesBench.class, CommandLine.HelpCommand.class})
 public final class BenchMain implements Runnable {
 
     @picocli.CommandLine.Spec

@@ -103,7 +103,7 @@ final class DataCommand extends CommandGroup {
             }
             if (protocol != null) {
                 Protocol p = Protocols.parse(protocol);
-                Split split = p.split(labels, b.trainSize());
+                Split split = b.split(p);
                 System.out.println("protocol " + p.name() + ": " + split.query().length + " queries, " + split.train().length
                         + " training, " + split.database().length + " database items");
                 if (writeSplit != null) {

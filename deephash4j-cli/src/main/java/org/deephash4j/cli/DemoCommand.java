@@ -122,7 +122,7 @@ final class DemoCommand implements Callable<Integer> {
             FeatureInput.reportSkipped(images.skipped());
             String name = images.images().name();
             Protocol p = Protocols.parse(protocolFor(name, protocol));
-            Split split = p.split(images.images().labels(), images.trainSize());
+            Split split = images.split(p);
             say(String.format(Locale.ROOT, "protocol %s: %d queries, %d training, %d database items", p.name(),
                     split.query().length, split.train().length, split.database().length));
             Path out = data.size() == 1 ? output : output.resolve(name);

@@ -23,7 +23,6 @@ import org.deephash4j.eval.RetrievalMetrics;
 import org.deephash4j.eval.ZeroRelevantRule;
 import org.deephash4j.hash.HashFunction;
 import org.deephash4j.hash.HashModels;
-import org.deephash4j.io.MalformedFileException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -120,28 +119,25 @@ final class EvalCommand implements Callable<Integer> {
         String runName;
         if (input.dataset != null) {
             FromDataset in = input.dataset;
-            FeatureInput data = in.data.load();
+            ItemCodes data;
+            if (in.source.model != null) {
+                HashFunction f = HashModels.load(in.source.model);
+                data = in.data.encode(f, in.source.model);
+                context.put("model", in.source.model.toString());
+                context.put("method", f.method());
+                runName = f.method() + " " + f.bits();
+            } else {
+                data = in.data.withCodes(in.source.codes, order);
+                context.put("codes", in.source.codes.toString());
+                runName = in.source.codes.getFileName().toString();
+            }
             Protocol p = in.data.protocol(data);
             if (p == null) {
                 throw new IllegalArgumentException("data set " + data.name() + " has no protocol of its own: give --protocol");
             }
             Split split = data.split(p);
-            BinaryCodes all;
-            if (in.source.model != null) {
-                HashFunction f = HashModels.load(in.source.model);
-                data.requireInputOf(f, in.source.model);
-                all = f.encode(data.features(), null);
-                context.put("model", in.source.model.toString());
-                context.put("method", f.method());
-                runName = f.method() + " " + f.bits();
-            } else {
-                all = CodeFiles.read(in.source.codes, order);
-                requireCodesOf(in.source.codes, all, data);
-                context.put("codes", in.source.codes.toString());
-                runName = in.source.codes.getFileName().toString();
-            }
-            q = all.subset(all.positionsOf(Split.ids(split.query())));
-            db = all.subset(all.positionsOf(Split.ids(split.database())));
+            q = data.at(split.query());
+            db = data.at(split.database());
             ql = data.labels().subset(split.query());
             dbl = data.labels().subset(split.database());
             SplitFiles.write(output.resolve("split"), p, data.name(), split);
@@ -173,19 +169,6 @@ final class EvalCommand implements Callable<Integer> {
         System.err.printf(Locale.ROOT, "[eval] %d queries x %d database items in %.2f s; report in %s%n", m.queries(), m.database(),
                 seconds, output.toAbsolutePath());
         return 0;
-    }
-
-    /** Refuses codes whose ids are not positions of this data set's items: codes of another data set. */
-    private static void requireCodesOf(Path file, BinaryCodes codes, FeatureInput data) throws MalformedFileException {
-        int items = data.features().rows();
-        long maxId = -1;
-        for (int i = 0; i < codes.size(); i++) {
-            maxId = Math.max(maxId, codes.id(i));
-        }
-        if (codes.size() > items || maxId >= items) {
-            throw new MalformedFileException(file, codes.size() + " codes with ids up to " + maxId + " cannot be codes of "
-                    + data.name() + ", which has " + items + " items (ids are item positions): codes of another data set?");
-        }
     }
 
     private EvalConfig config() {

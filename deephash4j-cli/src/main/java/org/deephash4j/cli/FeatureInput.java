@@ -21,7 +21,8 @@ import org.deephash4j.io.MalformedFileException;
 /**
  * The features a command works on: the pixels (scaled to [0, 1]) of an image data set (a known name,
  * an MNIST-style folder, a folder of image files or a list file), or a {@code .npy} feature matrix with
- * optional {@code .npy} labels. Item ids are row positions (of the images that could be decoded).
+ * optional {@code .npy} labels. Item ids are row positions; an image that could not be decoded keeps its
+ * position (blank pixels) and is left out of splits and of {@link #decodedFeatures}.
  *
  * @param labels {@code null} for a feature matrix given without labels
  * @param officialTrainSize items before this position are the official training set (all of them for .npy)
@@ -72,26 +73,52 @@ record FeatureInput(String name, FeatureMatrix features, MultiHotLabels labels, 
      * features of another kind than the model was fitted on are a wrong input, not a bad option.
      */
     void requireInputOf(HashFunction model, Path modelFile) throws MalformedFileException {
-        if (model.inputDimension() != features.columns()) {
+        requireInput(model, modelFile, features.columns(), description);
+    }
+
+    /** Checks that {@code model} takes {@code columns}-dimensional input ({@code description}). */
+    static void requireInput(HashFunction model, Path modelFile, int columns, String description) throws MalformedFileException {
+        if (model.inputDimension() != columns) {
             throw new MalformedFileException(modelFile, model.method() + " model fitted on " + model.inputDimension()
-                    + "-dimensional input, but the data (" + description + ") is " + features.columns() + "-dimensional");
+                    + "-dimensional input, but the data (" + description + ") is " + columns + "-dimensional");
         }
     }
 
     /** The protocol named {@code spec}, else this data set's own if it has one, else {@code null}. */
     Protocol protocol(String spec) throws IOException {
+        return protocol(spec, name);
+    }
+
+    /** The protocol named {@code spec}, else the one named after data set {@code name}, else {@code null}. */
+    static Protocol protocol(String spec, String name) throws IOException {
         if (spec != null) {
             return Protocols.parse(spec);
         }
         return Protocols.names().contains(name) ? Protocols.parse(name) : null;
     }
 
-    /** The split of {@code protocol}; needs labels. */
+    /** The split of {@code protocol}, without the images that could not be decoded; needs labels. */
     Split split(Protocol protocol) {
         if (labels == null) {
             throw new IllegalArgumentException("protocol " + protocol.name() + " needs labels: give --labels with the features");
         }
-        return protocol.split(labels, officialTrainSize);
+        return protocol.split(labels, officialTrainSize).without(BenchmarkImages.skippedPositions(skipped));
+    }
+
+    /** The features of every item that has them (all but the images that could not be decoded). */
+    FeatureMatrix decodedFeatures() {
+        return skipped.isEmpty() ? features : features.rows(decoded());
+    }
+
+    /** The labels of {@link #decodedFeatures}, or {@code null} without labels. */
+    MultiHotLabels decodedLabels() {
+        return labels == null || skipped.isEmpty() ? labels : labels.subset(decoded());
+    }
+
+    private int[] decoded() {
+        boolean[] skip = new boolean[features.rows()];
+        skipped.forEach(s -> skip[s.position()] = true);
+        return Split.positionsWhere(skip, false);
     }
 
     /** Provenance for saved models and reports. */

@@ -109,7 +109,7 @@ final class FitCommand implements Callable<Integer> {
         HashMethod m = method.equalsIgnoreCase("itq") ? new Itq(iterations) : ClassicMethods.byName(method);
         FeatureInput in = data.load();
         Protocol p = data.protocol(in);
-        FeatureMatrix train = p == null ? in.features() : in.features().rows(in.split(p).train());
+        FeatureMatrix train = p == null ? in.decodedFeatures() : in.features().rows(in.split(p).train());
         System.err.printf(Locale.ROOT, "[fit] %s, %d bits, on %d training items of %s (%d dimensions)%n", m.name(), bits, train.rows(),
                 in.name(), train.columns());
         long t0 = System.nanoTime();
@@ -141,7 +141,7 @@ final class FitCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(recipe.name() + " needs a protocol (query / train / database): give --protocol");
             }
             Split split = protocol == null ? null : in.split(protocol);
-            FeatureMatrix train = split == null ? in.features() : in.features().rows(split.train());
+            FeatureMatrix train = split == null ? in.decodedFeatures() : in.features().rows(split.train());
             Training.Settings s = recipe.config().training();
             System.err.printf(Locale.ROOT, "[fit] %s, %d bits, %s backbone, on %d training items of %s (%s), %d epochs, augmentation: %s%n",
                     recipe.name(), cmd.bits, recipe.config().backbone(), train.rows(), in.name(), in.shape(), s.epochs(),
@@ -156,7 +156,7 @@ final class FitCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             DeepHashFunction model;
             try {
-                model = recipe.train(train, split == null ? in.labels() : in.labels().subset(split.train()), in.shape(), report,
+                model = recipe.train(train, split == null ? in.decodedLabels() : in.labels().subset(split.train()), in.shape(), report,
                         new ConsoleProgress(), new Training.Checkpoints(ckpt, cmd.checkpointEvery, cmd.resume, 0));
             } catch (Training.Stopped stopped) {
                 if (!stopped.bySignal()) {
@@ -170,9 +170,9 @@ final class FitCommand implements Callable<Integer> {
             provenance.put("recipe", recipe.name());
             provenance.put("training_seconds", seconds);
             if (!canEvaluate) {
-                double imbalance = model.encode(in.features(), null).bitImbalance();
+                double imbalance = model.encode(train, null).bitImbalance();
                 provenance.put("bit_imbalance", imbalance);
-                System.err.printf(Locale.ROOT, "[fit] bit imbalance of the codes of all %d items: %.3f%n", in.features().rows(), imbalance);
+                System.err.printf(Locale.ROOT, "[fit] bit imbalance of the codes of all %d items: %.3f%n", train.rows(), imbalance);
                 if (BinaryCodes.isCollapsed(imbalance)) {
                     System.err.println(EpochReport.collapseWarning(imbalance));
                 }

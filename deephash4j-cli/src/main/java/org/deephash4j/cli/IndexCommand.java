@@ -11,6 +11,8 @@ import org.deephash4j.index.IndexFile;
 import org.deephash4j.index.IndexSelector;
 import org.deephash4j.index.IndexType;
 import org.deephash4j.index.MultiIndexHashing;
+import org.deephash4j.hash.HashModels;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,13 +25,36 @@ final class IndexCommand extends CommandGroup {
 
     /** {@code deephash index build}. */
     @Command(name = "build", mixinStandardHelpOptions = true,
-            description = {"Build an exact search index from a code file and save it.",
+            description = {"Build an exact search index from a code file, or from a model and data (encoded a batch at a time), and save it.",
                 "--type auto (default) times a flat scan and multi-index hashing on sample queries drawn from the codes",
                 "and keeps the faster; both are exact."})
     static final class Build implements Callable<Integer> {
 
-        @Option(names = "--codes", required = true, paramLabel = "FILE", description = "Codes to index (.dhc or .npy); their ids become the index ids.")
-        Path codes;
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Source source;
+
+        /** Where the codes come from. */
+        static final class Source {
+            @Option(names = "--codes", required = true, paramLabel = "FILE",
+                    description = "Codes to index (.dhc or .npy); their ids become the index ids.")
+            Path codes;
+
+            @ArgGroup(exclusive = false, heading = "%nOr items of a data set, encoded with a model (ids: item positions):%n")
+            FromModel model;
+        }
+
+        /** A model applied to a data set. */
+        static final class FromModel {
+            @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file (.dhm) to encode the items with.")
+            Path model;
+
+            @ArgGroup(exclusive = false, multiplicity = "1")
+            DataOptions data;
+
+            @Option(names = "--subset", defaultValue = "all", paramLabel = "all|query|database|train",
+                    description = "Which items: all (default), or the protocol's queries, database or training items.")
+            ItemCodes.Subset subset;
+        }
 
         @Option(names = "--type", defaultValue = "auto", paramLabel = "auto|flat|mih", description = "Index type (default: ${DEFAULT-VALUE}).")
         String type;
@@ -48,7 +73,7 @@ final class IndexCommand extends CommandGroup {
 
         @Override
         public Integer call() throws Exception {
-            BinaryCodes c = CodeFiles.read(codes, bitOrder.order);
+            BinaryCodes c = source.codes != null ? CodeFiles.read(source.codes, bitOrder.order) : encode(source.model);
             long t0 = System.nanoTime();
             HammingIndex index = type.equalsIgnoreCase("auto") ? null : switch (IndexType.parse(type)) {
                 case FLAT -> new FlatIndex(c.bits());
@@ -72,6 +97,11 @@ final class IndexCommand extends CommandGroup {
             System.err.printf(Locale.ROOT, "[index] %s index of %d %d-bit codes built in %.2f s; saved to %s%n", index.type(),
                     index.size(), index.bits(), seconds, output.toAbsolutePath());
             return 0;
+        }
+
+        private static BinaryCodes encode(FromModel in) throws java.io.IOException {
+            ItemCodes all = in.data.encode(HashModels.load(in.model), in.model);
+            return all.select(in.subset, in.data.protocol(all));
         }
     }
 

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import org.deephash4j.codes.BinaryCodes;
 import org.deephash4j.codes.CodeFile;
 import org.deephash4j.io.Npy;
 import org.deephash4j.io.NpyArray;
@@ -58,21 +59,55 @@ class ImageInputTest {
                 "-o", model.toString()), console.err());
         assertTrue(console.err().contains("skipped 2 image file(s)") && console.err().contains("broken.png")
                 && console.err().contains("empty.jpg"), console.err());
-        assertTrue(console.err().contains("on 12 training items of shapes"), console.err());
+        assertTrue(console.err().contains("on 11 training items of shapes"),
+                "the split is drawn over all 32 files (ids never depend on what decodes); the unreadable one it drew is left out: "
+                + console.err());
         assertTrue(console.err().matches("(?s).*\\[fit\\] on protocol custom:query=2.*: mAP@1000 [0-9.]+, mAP@all [0-9.]+, bit imbalance "
                 + "[0-9.]+ \\(tie-aware mAP@1000 [0-9.]+\\).*"), "a classic fit evaluates on its protocol: " + console.err());
         Path codes = tmp.resolve("c.dhc");
         assertEquals(0, Main.execute("encode", "--model", model.toString(), "-d", root.toString(), "--shape", "3x8x8", "-o",
                 codes.toString()), console.err());
-        assertEquals(30, CodeFile.read(codes).size(), "the 30 readable images");
+        BinaryCodes all = CodeFile.read(codes);
+        assertEquals(30, all.size(), "the 30 readable images");
+        assertEquals(31, all.id(all.size() - 1), "ids are file positions: 32 files in the folder");
+        assertTrue(java.util.Arrays.stream(all.ids()).noneMatch(id -> id == 10 || id == 21),
+                "class1/broken.png (10) and class2/empty.jpg (21) have no code: " + java.util.Arrays.toString(all.ids()));
         assertEquals(0, Main.execute("eval", "--model", model.toString(), "-d", root.toString(), "--shape", "3x8x8", "-p", protocol,
                 "-o", tmp.resolve("report").toString()), console.err());
         String report = Files.readString(tmp.resolve("report/report.json"));
         assertTrue(report.contains("\"map\""), report);
+        assertEquals(0, Main.execute("eval", "--codes", codes.toString(), "-d", root.toString(), "-p", protocol,
+                "-o", tmp.resolve("report-codes").toString()), console.err());
+        assertEquals(figures(tmp.resolve("report/report.json")), figures(tmp.resolve("report-codes/report.json")),
+                "codes written by encode evaluate as the model does, without decoding the images again");
+
+        Path queries = tmp.resolve("q.dhc");
+        assertEquals(0, Main.execute("encode", "--model", model.toString(), "-d", root.toString(), "--shape", "3x8x8", "-p", protocol,
+                "--subset", "query", "-o", queries.toString()), console.err());
+        BinaryCodes q = CodeFile.read(queries);
+        assertEquals(6, q.size(), "two queries per class");
+        assertEquals(q, all.subset(all.positionsOf(q.ids())), "a subset's codes are the codes of those items");
+
+        Path index = tmp.resolve("shapes.dhi");
+        assertEquals(0, Main.execute("index", "build", "--model", model.toString(), "-d", root.toString(), "--shape", "3x8x8",
+                "-o", index.toString()), console.err());
+        org.deephash4j.index.HammingIndex built = org.deephash4j.index.IndexFile.load(index);
+        assertEquals(30, built.size(), "index build takes the data directly");
+        org.deephash4j.index.SearchResult self = built.search(all, 30);
+        for (int i = 0; i < all.size(); i++) {
+            assertEquals(0, self.distance(i, 0), "every item's own code is in the index");
+            long own = all.id(i);
+            assertTrue(java.util.Arrays.stream(self.ids(), i * 30, i * 30 + 30).anyMatch(id -> id == own));
+        }
         console.reset();
         assertEquals(Main.EXIT_BAD_INPUT, Main.execute("encode", "--model", model.toString(), "-d", root.toString(), "--shape",
                 "3x8x8", "--strict", "-o", codes.toString()));
         assertTrue(console.err().contains("broken.png") && console.err().contains("--strict"), console.err());
+    }
+
+    /** The figures of the one run in a report.json. */
+    private static Object figures(Path reportJson) throws IOException {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(reportJson.toFile()).get("runs").get(0).get("figures");
     }
 
     @Test

@@ -22,6 +22,13 @@ public record FeatureMatrix(int rows, int columns, float[] values) {
         }
     }
 
+    /** Writes {@code length} pixel bytes from {@code pixels[from..]} to {@code values[to..]} as values in [0, 1]. */
+    public static void scalePixels(byte[] pixels, int from, float[] values, int to, int length) {
+        for (int k = 0; k < length; k++) {
+            values[to + k] = (pixels[from + k] & 0xFF) / 255f;
+        }
+    }
+
     /** Value at row {@code r}, column {@code c}. */
     public float get(int r, int c) {
         return values[r * columns + c];

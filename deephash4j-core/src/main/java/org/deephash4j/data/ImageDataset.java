@@ -34,10 +34,7 @@ public interface ImageDataset {
         int d = shape.pixels();
         float[] values = new float[Math.multiplyExact(size(), d)];
         for (int i = 0; i < size(); i++) {
-            byte[] p = image(i).pixels();
-            for (int k = 0; k < d; k++) {
-                values[i * d + k] = (p[k] & 0xFF) / 255f;
-            }
+            FeatureMatrix.scalePixels(image(i).pixels(), 0, values, i * d, d);
         }
         return new FeatureMatrix(size(), d, values);
     }

@@ -3,8 +3,11 @@ package org.deephash4j.data;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.deephash4j.data.io.ImageDecoder;
 import org.deephash4j.io.MalformedFileException;
 import org.deephash4j.util.ProgressListener;
@@ -40,65 +43,106 @@ public final class ImageFileDataset implements ImageDataset {
     /** The shape image files are decoded to when the user gives none: RGB, 64 x 64. */
     public static final ImageShape DEFAULT_SHAPE = new ImageShape(3, 64, 64);
 
-    /** A file that could not be decoded, and why. */
-    public record Skipped(Path file, String reason) {
+    /** Image {@code position} (file {@code file}) could not be decoded, and why. */
+    public record Skipped(int position, Path file, String reason) {
+    }
+
+    /** Receives one batch of decoded images from {@link #decodeInBatches}. */
+    @FunctionalInterface
+    public interface BatchConsumer {
+        /**
+         * Images {@code first} .. {@code first + count - 1}: image {@code first + i} is in {@code pixels} at
+         * {@code i * shape.pixels()} when {@code decoded[i]}; the arrays are reused for the next batch.
+         */
+        void accept(int first, int count, byte[] pixels, boolean[] decoded) throws IOException;
     }
 
     /**
-     * Every image decoded (in parallel, with progress) into one in-memory data set. A file that cannot be
-     * decoded (corrupt, truncated, empty, not an image, too large) is left out and listed in
-     * {@code skipped}, in file order, unless {@code strict}, which refuses it. The kept images keep their
-     * order, so positions are those of the files that decoded.
+     * Decodes the images in order, {@code batchSize} at a time (each batch in parallel), handing every
+     * batch to {@code consumer}: memory stays at one batch of pixels whatever the number of files. A
+     * file that cannot be decoded (corrupt, truncated, empty, not an image, too large) is listed in
+     * {@code skipped} and marked not decoded, unless {@code strict}, which refuses it.
      *
+     * @return the number of images decoded
      * @throws IllegalStateException when the data set has no fixed shape
+     * @throws MalformedFileException under {@code strict} for the first unreadable file, or when no file decodes
      */
-    public InMemoryImageDataset decodeAll(boolean strict, List<Skipped> skipped, ProgressListener progress) throws IOException {
+    public int decodeInBatches(int batchSize, boolean strict, List<Skipped> skipped, ProgressListener progress,
+            BatchConsumer consumer) throws IOException {
         ImageShape shape = fixedShape().orElseThrow(() -> new IllegalStateException(name + ": give a shape to decode to"));
         int n = size();
         int d = shape.pixels();
-        byte[] pixels = new byte[Math.multiplyExact(n, d)];
-        MalformedFileException[] failures = new MalformedFileException[n];
-        java.util.concurrent.atomic.AtomicReference<IOException> firstIo = new java.util.concurrent.atomic.AtomicReference<>();
+        int batch = Math.max(1, Math.min(batchSize, n));
+        byte[] pixels = new byte[Math.multiplyExact(batch, d)];
+        boolean[] decoded = new boolean[batch];
+        MalformedFileException[] failures = new MalformedFileException[batch];
+        AtomicReference<IOException> firstIo = new AtomicReference<>();
+        int kept = 0;
+        MalformedFileException firstFailure = null;
         progress.start("decoding " + n + " images of " + name, n);
         try {
-            java.util.stream.IntStream.range(0, n).parallel().forEach(i -> {
-                try {
-                    System.arraycopy(image(i).pixels(), 0, pixels, i * d, d);
-                } catch (MalformedFileException e) {
-                    failures[i] = e;
-                } catch (IOException e) {
-                    firstIo.compareAndSet(null, e);
+            for (int first = 0; first < n; first += batch) {
+                int count = Math.min(batch, n - first);
+                int base = first;
+                Arrays.fill(failures, null);
+                IntStream.range(0, count).parallel().forEach(i -> {
+                    try {
+                        System.arraycopy(image(base + i).pixels(), 0, pixels, i * d, d);
+                    } catch (MalformedFileException e) {
+                        failures[i] = e;
+                    } catch (IOException e) {
+                        firstIo.compareAndSet(null, e);
+                    }
+                    progress.advance(1);
+                });
+                if (firstIo.get() != null) {
+                    throw firstIo.get();
                 }
-                progress.advance(1);
-            });
+                for (int i = 0; i < count; i++) {
+                    decoded[i] = failures[i] == null;
+                    if (decoded[i]) {
+                        kept++;
+                        continue;
+                    }
+                    if (strict) {
+                        throw new MalformedFileException(files.get(base + i), failures[i].problem()
+                                + " (--strict: unreadable images are refused)");
+                    }
+                    firstFailure = firstFailure == null ? failures[i] : firstFailure;
+                    skipped.add(new Skipped(base + i, files.get(base + i), failures[i].getMessage()));
+                }
+                consumer.accept(first, count, pixels, decoded);
+            }
         } finally {
             progress.finish();
         }
-        if (firstIo.get() != null) {
-            throw firstIo.get();
-        }
-        int[] kept = java.util.stream.IntStream.range(0, n).filter(i -> failures[i] == null).toArray();
-        if (kept.length == n) {
-            return new InMemoryImageDataset(name, shape, pixels, labels);
-        }
-        for (int i = 0; i < n; i++) {
-            if (failures[i] != null) {
-                if (strict) {
-                    throw new MalformedFileException(files.get(i), failures[i].problem() + " (--strict: unreadable images are refused)");
-                }
-                skipped.add(new Skipped(files.get(i), failures[i].getMessage()));
-            }
-        }
-        if (kept.length == 0) {
+        if (kept == 0 && n > 0) {
             throw new MalformedFileException(files.get(0).getParent(), "none of the " + n + " images could be decoded; the first: "
-                    + failures[0].getMessage());
+                    + firstFailure.getMessage());
         }
-        byte[] keptPixels = new byte[Math.multiplyExact(kept.length, d)];
-        for (int k = 0; k < kept.length; k++) {
-            System.arraycopy(pixels, kept[k] * d, keptPixels, k * d, d);
-        }
-        return new InMemoryImageDataset(name, shape, keptPixels, labels.subset(kept));
+        return kept;
     }
+
+    /**
+     * Every image decoded into one in-memory data set, positions unchanged: an image that could not be
+     * decoded keeps its position with blank pixels and is listed in {@code skipped} (callers leave
+     * those positions out), unless {@code strict}, which refuses it. See {@link #decodeInBatches}.
+     */
+    public InMemoryImageDataset decodeAll(boolean strict, List<Skipped> skipped, ProgressListener progress) throws IOException {
+        int d = fixedShape().map(ImageShape::pixels).orElse(1);
+        byte[] all = new byte[Math.multiplyExact(size(), d)];
+        decodeInBatches(DECODE_ALL_BATCH, strict, skipped, progress, (first, count, pixels, decoded) -> {
+            for (int i = 0; i < count; i++) {
+                if (decoded[i]) {
+                    System.arraycopy(pixels, i * d, all, (first + i) * d, d);
+                }
+            }
+        });
+        return new InMemoryImageDataset(name, fixedShape().orElseThrow(), all, labels);
+    }
+
+    /** Images per parallel batch when decoding everything into memory. */
+    private static final int DECODE_ALL_BATCH = 4096;
 
     /** The file of image {@code i}. */
     public Path file(int i) {

@@ -53,9 +53,7 @@ public final class InMemoryImageDataset implements ImageDataset {
     @Override
     public FeatureMatrix pixelFeatures() {
         float[] values = new float[pixels.length];
-        for (int k = 0; k < pixels.length; k++) {
-            values[k] = (pixels[k] & 0xFF) / 255f;
-        }
+        FeatureMatrix.scalePixels(pixels, 0, values, 0, pixels.length);
         return new FeatureMatrix(size(), shape.pixels(), values);
     }
 

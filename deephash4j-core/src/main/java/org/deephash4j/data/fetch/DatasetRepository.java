@@ -70,37 +70,62 @@ public final class DatasetRepository {
      * skipped and listed, or refused when {@code strict}.
      */
     public BenchmarkImages load(String spec, ImageShape shape, boolean strict, ProgressListener progress) throws IOException {
-        Path path = Path.of(spec);
-        String name = path.toAbsolutePath().normalize().getFileName() == null ? spec
-                : path.toAbsolutePath().normalize().getFileName().toString().replaceFirst("\\.txt$", "");
-        ImageFileDataset files = null;
-        ImageShape defaultShape = ImageFileDataset.DEFAULT_SHAPE;
-        boolean strictDecoding = strict;
-        if (Files.isDirectory(path)) {
-            if (IdxDatasetLoader.locate(path, "train-images-idx3-ubyte").isPresent() || !ImageFolderReader.looksLikeImageFolder(path)) {
-                return IdxDatasetLoader.load(name, path, 10);
-            }
-            files = ImageFolderReader.read(name, path, null);
-        } else if (spec.endsWith(".txt") && Files.isRegularFile(path)) {
-            files = HashNetListReader.read(name, path, path.toAbsolutePath().getParent(), 0);
-        } else if (EmojiData.isEmoji(spec)) {
-            Path dir = EmojiData.ensure(home, progress);
-            List<EmojiData.Item> items = EmojiData.readItems(dir);
-            files = new ImageFileDataset(spec, items.stream().map(i -> dir.resolve(i.file())).toList(), EmojiData.labels(spec, items),
-                    null);
-            defaultShape = EmojiData.DEFAULT_SHAPE;
-            strictDecoding = true; // the protocols' index lists count every image, so none may be missing
-        }
-        if (files != null) {
+        Optional<ImageFiles> files = imageFiles(spec, shape, progress);
+        if (files.isPresent()) {
             List<ImageFileDataset.Skipped> skipped = new ArrayList<>();
-            InMemoryImageDataset images = files.resizedTo(shape != null ? shape : defaultShape).decodeAll(strictDecoding, skipped,
-                    progress);
+            InMemoryImageDataset images = files.get().files().decodeAll(strict || files.get().complete(), skipped, progress);
             return new BenchmarkImages(images, images.size(), skipped);
+        }
+        Path path = Path.of(spec);
+        if (Files.isDirectory(path)) {
+            return IdxDatasetLoader.load(nameOf(spec), path, 10);
         }
         KnownDataset ds = KnownDataset.byId(spec).orElseThrow(() -> new IllegalArgumentException("unknown data set '" + spec
                 + "': give one of " + KnownDataset.ids() + ", emoji, emoji-cross, a folder (MNIST-style IDX files, or images: a sub-folder per "
                 + "class), or a list file (.txt)"));
         return IdxDatasetLoader.load(ds.id(), ensure(ds, progress), ds.classNames().size());
+    }
+
+    /**
+     * Image files not yet decoded, to be decoded in batches.
+     *
+     * @param files the files with their labels, decoded to the shape asked for
+     * @param complete whether every file must decode: a protocol's index lists count every image
+     */
+    public record ImageFiles(ImageFileDataset files, boolean complete) {
+    }
+
+    /**
+     * The image files {@code spec} names (a folder of images, a list file, or an emoji data set,
+     * fetched if needed), to be decoded to {@code shape} (their data set's default when {@code null});
+     * empty when {@code spec} names data stored otherwise (IDX files, a known IDX data set).
+     */
+    public Optional<ImageFiles> imageFiles(String spec, ImageShape shape, ProgressListener progress) throws IOException {
+        Path path = Path.of(spec);
+        ImageShape target = shape != null ? shape : ImageFileDataset.DEFAULT_SHAPE;
+        if (Files.isDirectory(path)) {
+            if (IdxDatasetLoader.locate(path, "train-images-idx3-ubyte").isPresent() || !ImageFolderReader.looksLikeImageFolder(path)) {
+                return Optional.empty();
+            }
+            return Optional.of(new ImageFiles(ImageFolderReader.read(nameOf(spec), path, null).resizedTo(target), false));
+        }
+        if (spec.endsWith(".txt") && Files.isRegularFile(path)) {
+            return Optional.of(new ImageFiles(HashNetListReader.read(nameOf(spec), path, path.toAbsolutePath().getParent(), 0)
+                    .resizedTo(target), false));
+        }
+        if (EmojiData.isEmoji(spec)) {
+            Path dir = EmojiData.ensure(home, progress);
+            List<EmojiData.Item> items = EmojiData.readItems(dir);
+            return Optional.of(new ImageFiles(new ImageFileDataset(spec, items.stream().map(i -> dir.resolve(i.file())).toList(),
+                    EmojiData.labels(spec, items), shape != null ? shape : EmojiData.DEFAULT_SHAPE), true));
+        }
+        return Optional.empty();
+    }
+
+    /** A data set's name from its folder or list file. */
+    private static String nameOf(String spec) {
+        Path p = Path.of(spec).toAbsolutePath().normalize().getFileName();
+        return p == null ? spec : p.toString().replaceFirst("\\.txt$", "");
     }
 
     /** Whether the cached copy of {@code ds} was imported without checking its checksums. */

@@ -73,6 +73,18 @@ public record Split(int[] query, int[] train, int[] database) {
         return out;
     }
 
+    /** This split without the items at {@code absent} (ascending positions): items that have no data. */
+    public Split without(int[] absent) {
+        if (absent.length == 0) {
+            return this;
+        }
+        return new Split(minus(query, absent), minus(train, absent), minus(database, absent));
+    }
+
+    private static int[] minus(int[] list, int[] absent) {
+        return Arrays.stream(list).filter(p -> Arrays.binarySearch(absent, p) < 0).toArray();
+    }
+
     /** Throws unless every position is below {@code size}. */
     public void checkWithin(int size) {
         for (int[] list : new int[][] {query, train, database}) {
