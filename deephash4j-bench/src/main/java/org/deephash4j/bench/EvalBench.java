@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.deephash4j.codes.BinaryCodes;
 import org.deephash4j.codes.CodesNpy;
+import org.deephash4j.codes.Hamming;
 import org.deephash4j.data.MultiHotLabels;
 import org.deephash4j.eval.EvalConfig;
 import org.deephash4j.eval.RetrievalEvaluator;
@@ -83,11 +84,19 @@ final class EvalBench implements Callable<Integer> {
                 queries, database, bits, k, classes);
 
         EvalConfig mapOnly = EvalConfig.mapOnly(k);
-        double[] fast = time(q, ql, db, dbl, mapOnly);
-        double[] full = time(q, ql, db, dbl, EvalConfig.standard().withMapCutoffs(k));
-        double value = RetrievalEvaluator.evaluate(q, ql, db, dbl, mapOnly, ProgressListener.NONE).mapAt(k);
-        System.out.printf(Locale.ROOT, "deephash4j mAP@%d only:            median %8.1f ms (min %.1f), mAP %.12f%n", k,
+        double[] fast = time(q, ql, db, dbl, mapOnly, true);
+        double[] unpruned = time(q, ql, db, dbl, mapOnly, false);
+        double[] full = time(q, ql, db, dbl, EvalConfig.standard().withMapCutoffs(k), true);
+        double value = RetrievalEvaluator.evaluate(q, ql, db, dbl, mapOnly, ProgressListener.NONE, true).mapAt(k);
+        double unprunedValue = RetrievalEvaluator.evaluate(q, ql, db, dbl, mapOnly, ProgressListener.NONE, false).mapAt(k);
+        if (value != unprunedValue) {
+            throw new AssertionError("pruned and unpruned scans differ: " + value + " vs " + unprunedValue);
+        }
+        System.out.printf(Locale.ROOT, "Hamming kernel: %s%n", Hamming.kernel());
+        System.out.printf(Locale.ROOT, "deephash4j mAP@%d only, pruned scan: median %8.1f ms (min %.1f), mAP %.12f%n", k,
                 fast[0], fast[1], value);
+        System.out.printf(Locale.ROOT, "deephash4j mAP@%d only, every distance: median %8.1f ms (min %.1f), same mAP; "
+                + "pruned %.1fx faster%n", k, unpruned[0], unpruned[1], unpruned[0] / fast[0]);
         System.out.printf(Locale.ROOT, "deephash4j full report (+ tie-aware, P@K, R@K, PR by radius): median %.1f ms (min %.1f)%n",
                 full[0], full[1]);
         if (noNumpy) {
@@ -133,11 +142,11 @@ final class EvalBench implements Callable<Integer> {
     }
 
     /** Median and minimum milliseconds over {@link #repeat} runs after two warm-up runs. */
-    private double[] time(BinaryCodes q, MultiHotLabels ql, BinaryCodes db, MultiHotLabels dbl, EvalConfig config) {
+    private double[] time(BinaryCodes q, MultiHotLabels ql, BinaryCodes db, MultiHotLabels dbl, EvalConfig config, boolean prune) {
         List<Double> ms = new ArrayList<>();
         for (int i = 0; i < repeat + 2; i++) {
             long t = System.nanoTime();
-            RetrievalMetrics m = RetrievalEvaluator.evaluate(q, ql, db, dbl, config, ProgressListener.NONE);
+            RetrievalMetrics m = RetrievalEvaluator.evaluate(q, ql, db, dbl, config, ProgressListener.NONE, prune);
             double elapsed = (System.nanoTime() - t) / 1e6;
             if (i >= 2) {
                 ms.add(elapsed);

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.deephash4j.codes.BinaryCodes;
+import org.deephash4j.codes.Hamming;
 import org.deephash4j.index.FlatIndex;
 import org.deephash4j.index.HammingIndex;
 import org.deephash4j.index.MultiIndexHashing;
@@ -21,11 +22,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code bench/run search}: k-NN search speed, flat scan against the C reference and against MIH. */
+/** {@code bench/run search}: k-NN search speed, flat scan against the C scans, the popcount roofline and MIH. */
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = {"k-NN search speed on random (or clustered) 64-bit codes, side by side in one run:",
-            "the flat index against the C reference scan (bench/c_hamming_knn.c, gcc -O3 -march=native -fopenmp)",
-            "on the same codes (checksums compared), and multi-index hashing against the flat index."})
+            "the flat index against the C scans of the yardsticks folder (c_hamming_knn.c, one query at a time, and",
+            "knn_blocked.c, blocked and fused; gcc -O3 -march=native -fopenmp) on the same codes (checksums compared),",
+            "optionally the popcount roofline (roofline.c, with and without VPOPCNTDQ), and multi-index hashing."})
 final class SearchBench implements Callable<Integer> {
 
     @Mixin
@@ -49,8 +51,14 @@ final class SearchBench implements Callable<Integer> {
     @Option(names = "--substrings", defaultValue = "0", description = "MIH substrings (default: chosen by the index).")
     int substrings;
 
-    @Option(names = "--no-c", description = "Skip the C reference.")
+    @Option(names = "--no-c", description = "Skip the C scans.")
     boolean noC;
+
+    @Option(names = "--roofline", description = "Also run roofline.c (DRAM bandwidth; L1 XOR+popcount, vector and scalar).")
+    boolean roofline;
+
+    /** The C scans, weakest first: each prints its time and the checksum of its results. */
+    private static final List<String> C_SCANS = List.of("c_hamming_knn.c", "knn_blocked.c");
 
     @Option(names = "--clustered", paramLabel = "CENTRES",
             description = "Codes drawn around this many random centres with 0-3 bits flipped; queries likewise (no C side).")
@@ -91,9 +99,18 @@ final class SearchBench implements Callable<Integer> {
         flat.add(db);
         System.out.printf(Locale.ROOT, "flat index heap: %.1f MB%n", flat.heapBytes() / 1e6);
         List<Double> javaTimes = new ArrayList<>();
-        List<Double> cTimes = new ArrayList<>();
+        List<Path> cBinaries = new ArrayList<>();
+        List<List<Double>> cTimes = new ArrayList<>();
+        if (!noC && clustered == null) {
+            for (String name : C_SCANS) {
+                Path bin = compileC(name, List.of());
+                if (bin != null) {
+                    cBinaries.add(bin);
+                    cTimes.add(new ArrayList<>());
+                }
+            }
+        }
         long checksum = 0;
-        Path cBinary = noC || clustered != null ? null : compileC();
         for (int rep = 0; rep < repeat + 1; rep++) {
             long t = System.nanoTime();
             SearchResult r = flat.search(q, k);
@@ -102,18 +119,23 @@ final class SearchBench implements Callable<Integer> {
                 javaTimes.add(s);
             }
             checksum = checksum(r);
-            if (cBinary != null && rep > 0) {
-                cTimes.add(runC(cBinary, threads, checksum));
+            for (int c = 0; c < cBinaries.size() && rep > 0; c++) {
+                cTimes.get(c).add(runC(cBinaries.get(c), threads, checksum));
             }
         }
         double flatMedian = Timings.median(javaTimes);
-        System.out.printf(Locale.ROOT, "deephash4j FlatIndex: median %.3f s (min %.3f), %.2f G codes/s, checksum %s%n", flatMedian,
-                Timings.min(javaTimes), (double) queries * database / flatMedian / 1e9, Long.toUnsignedString(checksum));
-        if (!cTimes.isEmpty()) {
-            double c = Timings.median(cTimes);
-            System.out.printf(Locale.ROOT, "C reference:          median %.3f s (min %.3f), %.2f G codes/s, same checksum%n", c,
-                    Timings.min(cTimes), (double) queries * database / c / 1e9);
-            System.out.printf(Locale.ROOT, "ratio C / deephash4j (medians): %.2fx%n", c / flatMedian);
+        System.out.printf(Locale.ROOT, "deephash4j FlatIndex (%s kernel): median %.3f s (min %.3f), %.2f G codes/s, checksum %s%n",
+                Hamming.kernel(), flatMedian, Timings.min(javaTimes), (double) queries * database / flatMedian / 1e9,
+                Long.toUnsignedString(checksum));
+        for (int c = 0; c < cBinaries.size(); c++) {
+            double m = Timings.median(cTimes.get(c));
+            String name = cBinaries.get(c).getFileName().toString().replaceFirst("[0-9]*$", "");
+            System.out.printf(Locale.ROOT, "%-20s median %.3f s (min %.3f), %.2f G codes/s, same checksum; "
+                    + "ratio %s / FlatIndex (medians): %.2fx%n", name + ":", m, Timings.min(cTimes.get(c)),
+                    (double) queries * database / m / 1e9, name, m / flatMedian);
+        }
+        if (roofline) {
+            runRoofline();
         }
         if (mih) {
             long t0 = System.nanoTime();
@@ -151,22 +173,42 @@ final class SearchBench implements Callable<Integer> {
         return sum;
     }
 
-    private Path compileC() throws IOException, InterruptedException {
-        Path src = yardsticks.find("c_hamming_knn.c");
+    /** Compiles a C yardstick with gcc -O3 -march=native -fopenmp and the extra flags; null (with a message) if it cannot. */
+    private Path compileC(String name, List<String> extraFlags) throws IOException, InterruptedException {
+        Path src = yardsticks.find(name);
         if (src == null) {
-            System.err.println("[bench] c_hamming_knn.c not found in " + yardsticks.folder() + ": C side skipped");
+            System.err.println("[bench] " + name + " not found in " + yardsticks.folder() + ": skipped");
             return null;
         }
-        Path bin = Files.createTempFile("c_hamming_knn", "");
-        Process p = new ProcessBuilder("gcc", "-O3", "-march=native", "-fopenmp", "-o", bin.toString(), src.toString())
-                .redirectErrorStream(true).start();
+        Path bin = Files.createTempFile(name.replace(".c", ""), "");
+        List<String> command = new ArrayList<>(List.of("gcc", "-O3", "-march=native", "-fopenmp"));
+        command.addAll(extraFlags);
+        command.addAll(List.of("-o", bin.toString(), src.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            System.err.println("[bench] gcc failed, C side skipped:\n" + out);
+            System.err.println("[bench] gcc failed on " + name + ", skipped:\n" + out);
             return null;
         }
         bin.toFile().deleteOnExit();
         return bin;
+    }
+
+    /** Runs roofline.c built with the vector popcount and without it, printing its lines. */
+    private void runRoofline() throws IOException, InterruptedException {
+        for (List<String> flags : List.of(List.<String>of(), List.of("-mno-avx512vpopcntdq"))) {
+            Path bin = compileC("roofline.c", flags);
+            if (bin == null) {
+                return;
+            }
+            Process p = new ProcessBuilder(bin.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            String label = flags.isEmpty() ? "roofline (vector popcount)" : "roofline (-mno-avx512vpopcntdq)";
+            for (String line : out.strip().split("\n")) {
+                System.out.println(label + ": " + line);
+            }
+        }
     }
 
     private double runC(Path bin, int threads, long expectedChecksum) throws IOException, InterruptedException {
@@ -176,10 +218,10 @@ final class SearchBench implements Callable<Integer> {
         p.waitFor();
         Matcher m = Pattern.compile(": ([0-9.]+) s, .* checksum ([0-9]+)").matcher(out);
         if (!m.find()) {
-            throw new IOException("unexpected output of the C reference: " + out);
+            throw new IOException("unexpected output of " + bin.getFileName() + ": " + out);
         }
         if (!Long.toUnsignedString(expectedChecksum).equals(m.group(2))) {
-            throw new AssertionError("C and Java results differ: checksum " + m.group(2) + " vs "
+            throw new AssertionError(bin.getFileName() + " and Java results differ: checksum " + m.group(2) + " vs "
                     + Long.toUnsignedString(expectedChecksum));
         }
         return Double.parseDouble(m.group(1));

@@ -1,9 +1,65 @@
 package org.deephash4j.codes;
 
-/** Hamming distance on packed code words: XOR and popcount, specialised for the common widths; the one home of these loops. */
+/**
+ * Hamming distance on packed code words: XOR and popcount, specialised for the common widths; the one
+ * home of these loops. Two kernels: the plain loops below, and {@link VectorHamming} on the JDK's Vector
+ * API, chosen once at start-up: the vector kernel when the {@code jdk.incubator.vector} module is in the
+ * boot layer (the launcher adds it) and the system property {@value #KERNEL_PROPERTY} is not
+ * {@code plain}; the plain one otherwise, so a library user without the module flag still runs.
+ */
 public final class Hamming {
 
+    /** System property choosing the kernel: {@code auto} (the default), {@code vector} or {@code plain}. */
+    public static final String KERNEL_PROPERTY = "deephash.kernel";
+
+    private static final boolean VECTOR = chooseVector(System.getProperty(KERNEL_PROPERTY, "auto"));
+
     private Hamming() {
+    }
+
+    private static boolean chooseVector(String choice) {
+        boolean available = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        return switch (choice) {
+            case "auto" -> available;
+            case "plain" -> false;
+            case "vector" -> {
+                if (!available) {
+                    throw new IllegalStateException(KERNEL_PROPERTY + "=vector needs the JVM option --add-modules jdk.incubator.vector");
+                }
+                yield true;
+            }
+            default -> throw new IllegalStateException(KERNEL_PROPERTY + " must be auto, vector or plain, not '" + choice + "'");
+        };
+    }
+
+    /** The kernel in use: {@code "vector"} or {@code "plain"}. */
+    public static String kernel() {
+        return VECTOR ? "vector" : "plain";
+    }
+
+    /**
+     * Whether {@link #minDistance} is cheap enough (vectorised for this width) to be worth a pass of
+     * its own before a tile is scanned code by code.
+     */
+    public static boolean fastMinimum(int wpc) {
+        return VECTOR && VectorHamming.supports(wpc);
+    }
+
+    /**
+     * Smallest distance from the query to the {@code count} codes at {@code db[off..]}, or
+     * {@link Integer#MAX_VALUE} for none: the fused popcount-and-compare pass that lets a scan skip a
+     * tile none of whose codes can enter the results.
+     */
+    public static int minDistance(long[] query, int qOff, int wpc, long[] db, int off, int count) {
+        assert off >= 0 && off + (long) count * wpc <= db.length : "codes out of range";
+        if (fastMinimum(wpc)) {
+            return VectorHamming.minDistance(query, qOff, wpc, db, off, count);
+        }
+        int min = Integer.MAX_VALUE;
+        for (int i = 0; i < count; i++) {
+            min = Math.min(min, distance(query, qOff, db, off + i * wpc, wpc));
+        }
+        return min;
     }
 
     /** Distance between the {@code words}-word codes starting at {@code a[aOff]} and {@code b[bOff]}. */

@@ -17,12 +17,29 @@ import org.deephash4j.util.ProgressListener;
  * from which {@link TieAwareAp} computes the tie-aware expectation. An item is relevant when it
  * shares a label with the query. Definitions are in {@link EvalConfig#describe()}.
  *
+ * <p>When only measures up to a cut-off K are asked for ({@link EvalConfig#fullReport()} off) and K
+ * is small beside the database (at most 1/{@value #PRUNE_FACTOR} of it), the distances are not
+ * computed per item: queries are scanned in blocks against tiles of the database, as the flat index
+ * searches, and a tile is skipped when none of its codes is as near as the query's current K-th
+ * distance ({@link NearestItems}); the figures are the same to the last bit. The system property
+ * {@value #PRUNE_PROPERTY}{@code =false} turns this off.
+ *
  * <p>Queries run in parallel in chunks; memory is a few arrays of database length per thread,
  * independent of the number of queries.
  */
 public final class RetrievalEvaluator {
 
+    /** System property that turns the pruned scan off when {@code false}. */
+    public static final String PRUNE_PROPERTY = "deephash.eval.prune";
+    /** The pruned scan is used when the largest cut-off times this is at most the database size. */
+    static final int PRUNE_FACTOR = 8;
+    private static final boolean PRUNE = !"false".equals(System.getProperty(PRUNE_PROPERTY));
     private static final int CHUNK = 8;
+    /**
+     * Codes per skip test: small, because the K-th distance of mAP@K keeps a few items per thousand,
+     * and a test of 1,024 codes would seldom fail. The block of queries reuses it from the L1 cache.
+     */
+    private static final int SUBTILE = 128;
 
     private RetrievalEvaluator() {
     }
@@ -30,11 +47,22 @@ public final class RetrievalEvaluator {
     /** Evaluates {@code queries} against {@code database}. */
     public static RetrievalMetrics evaluate(BinaryCodes queries, MultiHotLabels queryLabels, BinaryCodes database,
             MultiHotLabels databaseLabels, EvalConfig config, ProgressListener progress) {
+        return evaluate(queries, queryLabels, database, databaseLabels, config, progress, PRUNE);
+    }
+
+    /**
+     * {@link #evaluate}, with the pruned scan allowed or not (the figures are the same either way;
+     * benchmarks time the two side by side).
+     */
+    public static RetrievalMetrics evaluate(BinaryCodes queries, MultiHotLabels queryLabels, BinaryCodes database,
+            MultiHotLabels databaseLabels, EvalConfig config, ProgressListener progress, boolean allowPruning) {
         check(queries, queryLabels, database, databaseLabels);
         int n = database.size();
         int nq = queries.size();
         int[] mapCuts = Arrays.stream(config.mapCutoffs()).map(k -> resolve(k, n, config.allConvention())).toArray();
         int[] precCuts = Arrays.stream(config.precisionCutoffs()).map(k -> Math.min(k, n)).toArray();
+        int maxCut = Math.max(Arrays.stream(mapCuts).max().orElse(0), Arrays.stream(precCuts).max().orElse(0));
+        boolean prune = allowPruning && !config.fullReport() && maxCut >= 1 && (long) maxCut * PRUNE_FACTOR <= n;
         TieAwareAp tie = new TieAwareAp(n);
         ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(() -> new Workspace(n, database.bits()));
         int chunks = (nq + CHUNK - 1) / CHUNK;
@@ -44,9 +72,14 @@ public final class RetrievalEvaluator {
             total = IntStream.range(0, chunks).parallel().mapToObj(c -> {
                 Workspace w = workspaces.get();
                 Sums s = new Sums(mapCuts.length, precCuts.length, database.bits());
-                int end = Math.min(nq, (c + 1) * CHUNK);
-                for (int q = c * CHUNK; q < end; q++) {
-                    w.evaluate(queries, q, queryLabels, database, databaseLabels, mapCuts, precCuts, config, tie, s);
+                int begin = c * CHUNK;
+                int end = Math.min(nq, begin + CHUNK);
+                if (prune) {
+                    w.scanNearest(queries, begin, end, database, maxCut);
+                }
+                for (int q = begin; q < end; q++) {
+                    w.evaluate(queries, q, queryLabels, database, databaseLabels, mapCuts, precCuts, maxCut, config, tie, s,
+                            prune ? w.nearest[q - begin] : null);
                 }
                 progress.advance(end - c * CHUNK);
                 return s;
@@ -159,6 +192,7 @@ public final class RetrievalEvaluator {
         final int bits;
         final int[] distances;
         final int[] order;
+        final int[] orderDistance;
         final boolean[] relevantAt;
         final int[] count;
         final int[] count4;
@@ -167,12 +201,15 @@ public final class RetrievalEvaluator {
         final int[] foundAt;
         final double[] sumAt;
         final double[] expected = new double[3];
+        final NearestItems[] nearest = new NearestItems[CHUNK];
+        final int[] tileDistances = new int[SUBTILE];
 
         Workspace(int n, int bits) {
             this.n = n;
             this.bits = bits;
             distances = new int[n];
             order = new int[n];
+            orderDistance = new int[n];
             relevantAt = new boolean[n];
             count = new int[bits + 1];
             count4 = new int[4 * (bits + 1)];
@@ -180,32 +217,68 @@ public final class RetrievalEvaluator {
             start = new int[bits + 2];
             foundAt = new int[n + 1];
             sumAt = new double[n + 1];
+            for (int i = 0; i < CHUNK; i++) {
+                nearest[i] = new NearestItems(bits);
+            }
         }
 
-        void evaluate(BinaryCodes queries, int q, MultiHotLabels ql, BinaryCodes db, MultiHotLabels dbl, int[] mapCuts,
-                int[] precCuts, EvalConfig config, TieAwareAp tie, Sums sums) {
+        /** Collects each query's items up to its K-th distance, a block of queries per tile of the database. */
+        void scanNearest(BinaryCodes queries, int q0, int q1, BinaryCodes db, int k) {
             int wpc = db.wordsPerCode();
-            Hamming.distances(queries.words(), q * wpc, db.words(), n, wpc, distances);
+            long[] qw = queries.words();
+            long[] dw = db.words();
+            boolean skipTiles = Hamming.fastMinimum(wpc);
+            for (int q = q0; q < q1; q++) {
+                nearest[q - q0].reset(k);
+            }
+            for (int start = 0; start < n; start += SUBTILE) {
+                int len = Math.min(SUBTILE, n - start);
+                int off = start * wpc;
+                for (int q = q0; q < q1; q++) {
+                    NearestItems near = nearest[q - q0];
+                    int threshold = near.threshold();
+                    if (skipTiles && Hamming.minDistance(qw, q * wpc, wpc, dw, off, len) > threshold) {
+                        continue;
+                    }
+                    if (Hamming.distancesBelow(qw, q * wpc, wpc, dw, off, len, tileDistances, threshold + 1)) {
+                        for (int i = 0; i < len; i++) {
+                            if (tileDistances[i] <= near.threshold()) {
+                                near.offer(tileDistances[i], start + i);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /**
+         * Scores query {@code q}: from its collected nearest items when {@code near} is given, else
+         * from a distance to every database item.
+         */
+        void evaluate(BinaryCodes queries, int q, MultiHotLabels ql, BinaryCodes db, MultiHotLabels dbl, int[] mapCuts,
+                int[] precCuts, int maxCut, EvalConfig config, TieAwareAp tie, Sums sums, NearestItems near) {
             Arrays.fill(relevantCount, 0);
             int totalRelevant = 0;
-            if (config.fullReport()) {
-                totalRelevant = histogramWithRelevance(ql, q, dbl);
+            int threshold;
+            int covered;
+            if (near != null) {
+                covered = near.sortInto(count, start, order, orderDistance);
+                threshold = near.threshold();
             } else {
-                histogram();
+                int wpc = db.wordsPerCode();
+                Hamming.distances(queries.words(), q * wpc, db.words(), n, wpc, distances);
+                if (config.fullReport()) {
+                    totalRelevant = histogramWithRelevance(ql, q, dbl);
+                } else {
+                    histogram();
+                }
+                threshold = 0;
+                covered = count[0];
+                while (covered < maxCut) {
+                    covered += count[++threshold];
+                }
+                gather(threshold, covered);
             }
-            int maxCut = 0;
-            for (int k : mapCuts) {
-                maxCut = Math.max(maxCut, k);
-            }
-            for (int k : precCuts) {
-                maxCut = Math.max(maxCut, k);
-            }
-            int threshold = 0;
-            int covered = count[0];
-            while (covered < maxCut) {
-                covered += count[++threshold];
-            }
-            gather(threshold, covered);
             markRelevance(ql, q, dbl, covered, threshold, !config.fullReport());
 
             int found = 0;
@@ -313,14 +386,18 @@ public final class RetrievalEvaluator {
             }
             if (covered == n) {
                 for (int i = 0; i < n; i++) {
-                    order[start[distances[i]]++] = i;
+                    int at = start[distances[i]]++;
+                    order[at] = i;
+                    orderDistance[at] = distances[i];
                 }
                 return;
             }
             for (int i = 0; i < n; i++) {
                 int d = distances[i];
                 if (d <= threshold) {
-                    order[start[d]++] = i;
+                    int at = start[d]++;
+                    order[at] = i;
+                    orderDistance[at] = d;
                 }
             }
         }
@@ -335,7 +412,7 @@ public final class RetrievalEvaluator {
                 boolean rel = single ? (lw[i] & qw) != 0 : ql.relevant(q, dbl, i);
                 relevantAt[pos] = rel;
                 if (rel && countThem) {
-                    relevantCount[distances[i]]++;
+                    relevantCount[orderDistance[pos]]++;
                 }
             }
             if (countThem) {

@@ -7,9 +7,11 @@ import org.deephash4j.codes.Hamming;
 /**
  * Exact search by linear scan. Queries are processed in blocks against tiles of the database small
  * enough to stay in the L1 cache, so the database streams from memory once per block rather than
- * once per query; blocks run in parallel. Per query and tile, a popcount loop (written per code
- * width so that C2 vectorises it) fills a distance buffer, and a {@link TopK} threshold filter
- * admits only candidates that can still be among the k best: no heap, no full sort. Codes are kept
+ * once per query; blocks run in parallel. Per query and tile, with the vector kernel, one fused
+ * popcount-and-minimum pass ({@link Hamming#minDistance}) first tells whether any code of the tile
+ * can still enter the query's results, and most tiles stop there once the k-th distance settles.
+ * A tile that passes is scanned by a popcount loop that fills a distance buffer, and a {@link TopK}
+ * threshold filter admits only candidates that can still be among the k best: no heap, no full sort. Codes are kept
  * in ascending id order, so scan order is the (distance, id) tie order.
  */
 public final class FlatIndex extends StoredCodesIndex {
@@ -38,6 +40,7 @@ public final class FlatIndex extends StoredCodesIndex {
 
     private void scanBlock(BinaryCodes queries, int q0, int q1, int k, int[] outDist, int[] outPos) {
         int n = ids.size();
+        boolean skipTiles = Hamming.fastMinimum(wpc);
         TopK[] tops = new TopK[q1 - q0];
         for (int q = q0; q < q1; q++) {
             tops[q - q0] = new TopK(bits, true);
@@ -51,7 +54,11 @@ public final class FlatIndex extends StoredCodesIndex {
             long[] tile = codes.tile(start, count, scratch);
             int off = codes.tileOffset(start);
             for (int q = q0; q < q1; q++) {
-                scanTile(qw, q * wpc, tile, off, count, start, dist, tops[q - q0]);
+                TopK top = tops[q - q0];
+                if (skipTiles && Hamming.minDistance(qw, q * wpc, wpc, tile, off, count) >= top.bound()) {
+                    continue;
+                }
+                scanTile(qw, q * wpc, tile, off, count, start, dist, top);
             }
         }
         for (int q = q0; q < q1; q++) {
@@ -88,6 +95,7 @@ public final class FlatIndex extends StoredCodesIndex {
         int[][] hitPos = new int[nq][];
         int[][] hitDist = new int[nq][];
         int blocks = (nq + QUERY_BLOCK - 1) / QUERY_BLOCK;
+        boolean skipTiles = Hamming.fastMinimum(wpc);
         IntStream.range(0, blocks).parallel().forEach(b -> {
             int q0 = b * QUERY_BLOCK;
             int q1 = Math.min(nq, q0 + QUERY_BLOCK);
@@ -102,6 +110,9 @@ public final class FlatIndex extends StoredCodesIndex {
                 long[] tile = codes.tile(start, count, scratch);
                 int off = codes.tileOffset(start);
                 for (int q = q0; q < q1; q++) {
+                    if (skipTiles && Hamming.minDistance(queries.words(), q * wpc, wpc, tile, off, count) > radius) {
+                        continue;
+                    }
                     RangeCollector c = cols[q - q0];
                     for (int ch = 0; ch < count; ch += CHUNK) {
                         int len = Math.min(CHUNK, count - ch);

@@ -214,6 +214,51 @@ class RetrievalEvaluatorTest {
     }
 
     @Test
+    void thePrunedScanForSmallCutoffsGivesTheExactFiguresToTheLastBit() {
+        Random rnd = new Random(11);
+        for (int bits : new int[] {8, 16, 64, 128}) {
+            int n = 20_000;
+            int nq = 45;
+            BinaryCodes db = clustered(rnd, n, bits);
+            BinaryCodes q = clustered(rnd, nq, bits);
+            int[] dbClass = rnd.ints(n, 0, 7).toArray();
+            int[] qClass = rnd.ints(nq, 0, 7).toArray();
+            EvalConfig c = new EvalConfig(new int[] {1, 10, 1000}, new int[] {5, 2000}, AllConvention.FULL,
+                    ZeroRelevantRule.DROP_QUERY, 2, false);
+            MultiHotLabels ql = MultiHotLabels.ofClasses(qClass, 7);
+            MultiHotLabels dbl = MultiHotLabels.ofClasses(dbClass, 7);
+            RetrievalMetrics full = RetrievalEvaluator.evaluate(q, ql, db, dbl, c, ProgressListener.NONE, false);
+            RetrievalMetrics pruned = RetrievalEvaluator.evaluate(q, ql, db, dbl, c, ProgressListener.NONE, true);
+            String at = bits + " bits";
+            assertTrue(java.util.Arrays.equals(full.map(), pruned.map()), at);
+            assertTrue(java.util.Arrays.equals(full.tieAwareMap(), pruned.tieAwareMap()), at);
+            assertTrue(java.util.Arrays.equals(full.mapQueriesCounted(), pruned.mapQueriesCounted()), at);
+            assertTrue(java.util.Arrays.equals(full.precision(), pruned.precision()), at);
+            assertTrue(java.util.Arrays.equals(full.tieAwarePrecision(), pruned.tieAwarePrecision()), at);
+            assertTrue(full.mapAt(1000) > 0.1 && full.mapAt(1000) < 1, at + ": " + full.mapAt(1000));
+        }
+    }
+
+    /** Codes near a few centres, so that many items tie and the nearest are much nearer than the rest. */
+    private static BinaryCodes clustered(Random rnd, int n, int bits) {
+        int bytesPer = bits / 8;
+        byte[][] centres = new byte[5][bytesPer];
+        Random centreRnd = new Random(bits);
+        for (byte[] c : centres) {
+            centreRnd.nextBytes(c);
+        }
+        byte[] b = new byte[n * bytesPer];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(centres[rnd.nextInt(centres.length)], 0, b, i * bytesPer, bytesPer);
+            for (int f = rnd.nextInt(bits / 4); f > 0; f--) {
+                int bit = rnd.nextInt(bits);
+                b[i * bytesPer + bit / 8] ^= (byte) (1 << (bit % 8));
+            }
+        }
+        return BinaryCodes.fromPackedBytes(b, bits, BitOrder.BIG, null);
+    }
+
+    @Test
     void matchesABruteForceFullSortOnRandomCodes() {
         Random rnd = new Random(3);
         int n = 500;
