@@ -18,7 +18,8 @@ import org.deephash4j.util.ProgressListener;
  * shares a label with the query. Definitions are in {@link EvalConfig#describe()}.
  *
  * <p>When only measures up to a cut-off K are asked for ({@link EvalConfig#fullReport()} off) and K
- * is small beside the database (at most 1/{@value #PRUNE_FACTOR} of it), the distances are not
+ * is small beside the database (at most 1/{@value #PRUNE_FACTOR} of it: measured, mAP@1000 against
+ * 1,000,000 codes gains 1.6x, while mAP@100 against 59,000 would lose 1.3x), the distances are not
  * computed per item: queries are scanned in blocks against tiles of the database, as the flat index
  * searches, and a tile is skipped when none of its codes is as near as the query's current K-th
  * distance ({@link NearestItems}); the figures are the same to the last bit. The system property
@@ -32,7 +33,7 @@ public final class RetrievalEvaluator {
     /** System property that turns the pruned scan off when {@code false}. */
     public static final String PRUNE_PROPERTY = "deephash.eval.prune";
     /** The pruned scan is used when the largest cut-off times this is at most the database size. */
-    static final int PRUNE_FACTOR = 8;
+    static final int PRUNE_FACTOR = 1000;
     private static final boolean PRUNE = !"false".equals(System.getProperty(PRUNE_PROPERTY));
     private static final int CHUNK = 8;
     /**
