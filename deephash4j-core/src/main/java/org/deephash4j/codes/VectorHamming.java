@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * The Hamming kernel on the JDK's Vector API: XOR, a popcount per 64-bit lane and a lane-wise
  * minimum, which C2 compiles to the CPU's vector popcount (AVX-512 VPOPCNTDQ where present).
  * Loaded only when the {@code jdk.incubator.vector} module is in the boot layer; {@link Hamming}
- * selects it and falls back to its plain loops otherwise, so nothing else may reference this class.
+ * selects it and falls back to its plain loops otherwise, so nothing else may reference this class
+ * (and it uses nothing of {@code Hamming}, so the two do not depend on each other).
  *
  * <p>A code of {@code wpc} words spans {@code wpc} adjacent lanes; the query is repeated across the
  * vector, and for 2 and 4 words the lane popcounts are summed within each code by adding the vector
@@ -82,7 +83,11 @@ final class VectorHamming {
         }
         long best = min.reduceLanes(VectorOperators.MIN);
         for (int c = w / wpc; c < count; c++) {
-            best = Math.min(best, Hamming.distance(query, qOff, db, off + c * wpc, wpc));
+            int d = 0;
+            for (int j = 0; j < wpc; j++) {
+                d += Long.bitCount(query[qOff + j] ^ db[off + c * wpc + j]);
+            }
+            best = Math.min(best, d);
         }
         return best == Long.MAX_VALUE ? Integer.MAX_VALUE : (int) best;
     }
