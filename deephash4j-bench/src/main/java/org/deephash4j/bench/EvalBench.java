@@ -84,21 +84,21 @@ final class EvalBench implements Callable<Integer> {
                 queries, database, bits, k, classes);
 
         EvalConfig mapOnly = EvalConfig.mapOnly(k);
-        double[] fast = time(q, ql, db, dbl, mapOnly, true);
-        double[] unpruned = time(q, ql, db, dbl, mapOnly, false);
-        double[] full = time(q, ql, db, dbl, EvalConfig.standard().withMapCutoffs(k), true);
-        double value = RetrievalEvaluator.evaluate(q, ql, db, dbl, mapOnly, ProgressListener.NONE, true).mapAt(k);
-        double unprunedValue = RetrievalEvaluator.evaluate(q, ql, db, dbl, mapOnly, ProgressListener.NONE, false).mapAt(k);
-        if (value != unprunedValue) {
-            throw new AssertionError("pruned and unpruned scans differ: " + value + " vs " + unprunedValue);
+        Timed fast = time(q, ql, db, dbl, mapOnly, true);
+        Timed unpruned = time(q, ql, db, dbl, mapOnly, false);
+        Timed full = time(q, ql, db, dbl, EvalConfig.standard().withMapCutoffs(k), true);
+        double value = fast.metrics().mapAt(k);
+        if (value != unpruned.metrics().mapAt(k)) {
+            throw new AssertionError("pruned and unpruned scans differ: " + value + " vs " + unpruned.metrics().mapAt(k));
         }
-        System.out.printf(Locale.ROOT, "Hamming kernel: %s%n", Hamming.kernel());
+        System.out.printf(Locale.ROOT, "Hamming kernel: %s; pruned scan %s%n", Hamming.kernel(),
+                RetrievalEvaluator.prunes(mapOnly, database) ? "used" : "not used (the cut-off is too large beside the database)");
         System.out.printf(Locale.ROOT, "deephash4j mAP@%d only, pruned scan: median %8.1f ms (min %.1f), mAP %.12f%n", k,
-                fast[0], fast[1], value);
+                fast.median(), fast.min(), value);
         System.out.printf(Locale.ROOT, "deephash4j mAP@%d only, every distance: median %8.1f ms (min %.1f), same mAP; "
-                + "pruned %.1fx faster%n", k, unpruned[0], unpruned[1], unpruned[0] / fast[0]);
+                + "pruned %.1fx faster%n", k, unpruned.median(), unpruned.min(), unpruned.median() / fast.median());
         System.out.printf(Locale.ROOT, "deephash4j full report (+ tie-aware, P@K, R@K, PR by radius): median %.1f ms (min %.1f)%n",
-                full[0], full[1]);
+                full.median(), full.min());
         if (noNumpy) {
             return 0;
         }
@@ -117,7 +117,7 @@ final class EvalBench implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "NumPy %s CalcTopMap (argsort per query): %8.1f ms, mAP %.12f%n",
                     ref.get("numpy").asText(), numpyMs, numpyMap);
             System.out.printf(Locale.ROOT, "ratio NumPy / deephash4j (median): %.1fx (full report: %.1fx); |difference| %.2e%n",
-                    numpyMs / fast[0], numpyMs / full[0], Math.abs(numpyMap - value));
+                    numpyMs / fast.median(), numpyMs / full.median(), Math.abs(numpyMap - value));
         } finally {
             try (var s = Files.list(dir)) {
                 for (Path p : s.toList()) {
@@ -141,12 +141,17 @@ final class EvalBench implements Callable<Integer> {
         return BinaryCodes.fromSigns(v, bits, null);
     }
 
-    /** Median and minimum milliseconds over {@link #repeat} runs after two warm-up runs. */
-    private double[] time(BinaryCodes q, MultiHotLabels ql, BinaryCodes db, MultiHotLabels dbl, EvalConfig config, boolean prune) {
+    /** Median and minimum milliseconds of an evaluation, and the figures of its last run. */
+    private record Timed(double median, double min, RetrievalMetrics metrics) {
+    }
+
+    /** Times {@link #repeat} runs after two warm-up runs. */
+    private Timed time(BinaryCodes q, MultiHotLabels ql, BinaryCodes db, MultiHotLabels dbl, EvalConfig config, boolean prune) {
         List<Double> ms = new ArrayList<>();
+        RetrievalMetrics m = null;
         for (int i = 0; i < repeat + 2; i++) {
             long t = System.nanoTime();
-            RetrievalMetrics m = RetrievalEvaluator.evaluate(q, ql, db, dbl, config, ProgressListener.NONE, prune);
+            m = RetrievalEvaluator.evaluate(q, ql, db, dbl, config, ProgressListener.NONE, prune);
             double elapsed = (System.nanoTime() - t) / 1e6;
             if (i >= 2) {
                 ms.add(elapsed);
@@ -155,7 +160,7 @@ final class EvalBench implements Callable<Integer> {
                 throw new AssertionError();
             }
         }
-        return new double[] {Timings.median(ms), Timings.min(ms)};
+        return new Timed(Timings.median(ms), Timings.min(ms), m);
     }
 
     private JsonNode runNumpy(Path dir) throws IOException, InterruptedException {

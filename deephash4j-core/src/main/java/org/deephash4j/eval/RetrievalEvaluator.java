@@ -60,10 +60,10 @@ public final class RetrievalEvaluator {
         check(queries, queryLabels, database, databaseLabels);
         int n = database.size();
         int nq = queries.size();
-        int[] mapCuts = Arrays.stream(config.mapCutoffs()).map(k -> resolve(k, n, config.allConvention())).toArray();
-        int[] precCuts = Arrays.stream(config.precisionCutoffs()).map(k -> Math.min(k, n)).toArray();
-        int maxCut = Math.max(Arrays.stream(mapCuts).max().orElse(0), Arrays.stream(precCuts).max().orElse(0));
-        boolean prune = allowPruning && !config.fullReport() && maxCut >= 1 && (long) maxCut * PRUNE_FACTOR <= n;
+        int[] mapCuts = mapCuts(config, n);
+        int[] precCuts = precisionCuts(config, n);
+        int maxCut = largest(mapCuts, precCuts);
+        boolean prune = allowPruning && prunes(config.fullReport(), maxCut, n);
         TieAwareAp tie = new TieAwareAp(n);
         ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(() -> new Workspace(n, database.bits()));
         int chunks = (nq + CHUNK - 1) / CHUNK;
@@ -89,6 +89,32 @@ public final class RetrievalEvaluator {
             progress.finish();
         }
         return total.toMetrics(config, nq, n, database.bits());
+    }
+
+    /**
+     * Whether {@link #evaluate} takes the pruned scan for this configuration and database size (unless
+     * turned off): only measures up to a cut-off K, with K at most 1/{@value #PRUNE_FACTOR} of the database.
+     */
+    public static boolean prunes(EvalConfig config, int databaseSize) {
+        return prunes(config.fullReport(), largest(mapCuts(config, databaseSize), precisionCuts(config, databaseSize)),
+                databaseSize);
+    }
+
+    /** The mAP cut-offs as numbers of ranked items (0, "all", resolved by the configuration's convention). */
+    private static int[] mapCuts(EvalConfig config, int n) {
+        return Arrays.stream(config.mapCutoffs()).map(k -> resolve(k, n, config.allConvention())).toArray();
+    }
+
+    private static int[] precisionCuts(EvalConfig config, int n) {
+        return Arrays.stream(config.precisionCutoffs()).map(k -> Math.min(k, n)).toArray();
+    }
+
+    private static int largest(int[] mapCuts, int[] precisionCuts) {
+        return Math.max(Arrays.stream(mapCuts).max().orElse(0), Arrays.stream(precisionCuts).max().orElse(0));
+    }
+
+    private static boolean prunes(boolean fullReport, int maxCut, int n) {
+        return !fullReport && maxCut >= 1 && (long) maxCut * PRUNE_FACTOR <= n;
     }
 
     private static int resolve(int k, int n, AllConvention all) {

@@ -225,6 +225,8 @@ class RetrievalEvaluatorTest {
             int[] qClass = rnd.ints(nq, 0, 7).toArray();
             EvalConfig c = new EvalConfig(new int[] {1, 10, 20}, new int[] {5, 20}, AllConvention.FULL,
                     ZeroRelevantRule.DROP_QUERY, 2, false);
+            assertTrue(RetrievalEvaluator.prunes(c, n), "the configuration must take the pruned scan");
+            assertTrue(!RetrievalEvaluator.prunes(c.withMapCutoffs(21), n), "K = 21 is above 1/1000 of 20,000");
             MultiHotLabels ql = MultiHotLabels.ofClasses(qClass, 7);
             MultiHotLabels dbl = MultiHotLabels.ofClasses(dbClass, 7);
             RetrievalMetrics full = RetrievalEvaluator.evaluate(q, ql, db, dbl, c, ProgressListener.NONE, false);
