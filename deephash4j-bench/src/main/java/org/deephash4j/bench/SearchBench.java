@@ -12,9 +12,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.deephash4j.codes.BinaryCodes;
+import org.deephash4j.codes.CodeFile;
 import org.deephash4j.codes.Hamming;
 import org.deephash4j.index.FlatIndex;
 import org.deephash4j.index.HammingIndex;
+import org.deephash4j.index.IndexFile;
 import org.deephash4j.index.MultiIndexHashing;
 import org.deephash4j.index.SearchResult;
 import org.deephash4j.util.SeededRandom;
@@ -27,7 +29,8 @@ import picocli.CommandLine.Option;
         description = {"k-NN search speed on random (or clustered) 64-bit codes, side by side in one run:",
             "the flat index against the C scans of the yardsticks folder (c_hamming_knn.c, one query at a time, and",
             "knn_blocked.c, blocked and fused; gcc -O3 -march=native -fopenmp) on the same codes (checksums compared),",
-            "optionally the popcount roofline (roofline.c, with and without VPOPCNTDQ), and multi-index hashing."})
+            "optionally the popcount roofline (roofline.c, with and without VPOPCNTDQ), multi-index hashing, and",
+            "one-shot search commands as whole processes."})
 final class SearchBench implements Callable<Integer> {
 
     @Mixin
@@ -53,6 +56,10 @@ final class SearchBench implements Callable<Integer> {
 
     @Option(names = "--no-c", description = "Skip the C scans.")
     boolean noC;
+
+    @Option(names = "--processes", description = {"Also time one-shot commands as whole processes: `deephash search` on saved",
+        "flat and MIH index files against c_hamming_knn.c's whole run, and the loading of both index files."})
+    boolean processes;
 
     @Option(names = "--roofline", description = "Also run roofline.c (DRAM bandwidth; L1 XOR+popcount, vector and scalar).")
     boolean roofline;
@@ -137,9 +144,10 @@ final class SearchBench implements Callable<Integer> {
         if (roofline) {
             runRoofline();
         }
-        if (mih) {
+        MultiIndexHashing index = null;
+        if (mih || processes) {
             long t0 = System.nanoTime();
-            HammingIndex index = new MultiIndexHashing(64, substrings);
+            index = new MultiIndexHashing(64, substrings);
             index.add(db);
             double build = (System.nanoTime() - t0) / 1e9;
             List<Double> mihTimes = new ArrayList<>();
@@ -156,12 +164,103 @@ final class SearchBench implements Callable<Integer> {
             }
             double m = Timings.median(mihTimes);
             System.out.printf(Locale.ROOT, "deephash4j MultiIndexHashing (%d substrings, built in %.1f s, heap %.0f MB): median %.3f s "
-                    + "(min %.3f), %.3f ms per query; same results as flat%n", ((MultiIndexHashing) index).substrings(), build,
+                    + "(min %.3f), %.3f ms per query; same results as flat%n", index.substrings(), build,
                     index.heapBytes() / 1e6, m, Timings.min(mihTimes), m * 1000 / queries);
             System.out.printf(Locale.ROOT, "flat: %.3f ms per query; ratio flat / MIH: %.1fx%n", flatMedian * 1000 / queries,
                     flatMedian / m);
         }
+        if (processes) {
+            oneShot(flat, index, q, checksum, cBinaries.isEmpty() ? null : cBinaries.get(0), threads);
+        }
         return 0;
+    }
+
+    /**
+     * Saves both indexes and the queries, times loading each index file in this process (page cache warm),
+     * then one-shot {@code deephash search} processes on each against the C scan's whole run; every run's
+     * results are checked against the in-process checksum.
+     */
+    private void oneShot(FlatIndex flat, MultiIndexHashing mihIndex, BinaryCodes q, long checksum, Path cScan, int threads)
+            throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("deephash-bench-");
+        try {
+            Path flatFile = dir.resolve("flat.dhi");
+            Path mihFile = dir.resolve("mih.dhi");
+            Path queryFile = dir.resolve("queries.dhc");
+            IndexFile.save(flatFile, flat);
+            IndexFile.save(mihFile, mihIndex);
+            CodeFile.write(queryFile, q);
+            List<List<Double>> loads = List.of(new ArrayList<>(), new ArrayList<>());
+            List<Path> files = List.of(flatFile, mihFile);
+            for (int rep = 0; rep < repeat + 1; rep++) {
+                for (int f = 0; f < 2; f++) {
+                    long t = System.nanoTime();
+                    HammingIndex loaded = IndexFile.load(files.get(f));
+                    double s = (System.nanoTime() - t) / 1e9;
+                    if (rep > 0) {
+                        loads.get(f).add(s);
+                    } else if (checksum(loaded.search(q, k)) != checksum) {
+                        throw new AssertionError(files.get(f).getFileName() + " loaded gives other results");
+                    }
+                }
+            }
+            double flatLoad = Timings.median(loads.get(0));
+            double mihLoad = Timings.median(loads.get(1));
+            System.out.printf(Locale.ROOT, "index file load (in-process, page cache warm, checks and checksum included): flat %.3f s "
+                    + "(%.0f MB), MIH %.3f s (%.0f MB, tables stored); MIH extra %.3f s%n", flatLoad, Files.size(flatFile) / 1e6,
+                    mihLoad, Files.size(mihFile) / 1e6, mihLoad - flatLoad);
+            HammingIndex mapped = IndexFile.load(mihFile);
+            List<Double> mappedTimes = new ArrayList<>();
+            for (int rep = 0; rep < repeat + 1; rep++) {
+                long t = System.nanoTime();
+                mapped.search(q, k);
+                mappedTimes.add((System.nanoTime() - t) / 1e9);
+            }
+            System.out.printf(Locale.ROOT, "MIH loaded from its file (tables mapped, heap %.1f MB): first search %.3f s, then median %.3f s%n",
+                    mapped.heapBytes() / 1e6, mappedTimes.get(0), Timings.median(mappedTimes.subList(1, mappedTimes.size())));
+            Path launcher = WholeProcess.launcher();
+            if (launcher == null) {
+                return;
+            }
+            Path out = dir.resolve("results.csv");
+            double[] wall = new double[3];
+            for (int f = 0; f < 2; f++) {
+                List<String> command = List.of(launcher.toString(), "search", "--index", files.get(f).toString(), "--queries",
+                        queryFile.toString(), "-k", Integer.toString(k), "-o", out.toString());
+                wall[f] = WholeProcess.time(command, repeat)[0];
+                if (csvChecksum(out) != checksum) {
+                    throw new AssertionError("deephash search on " + files.get(f).getFileName() + " wrote other results");
+                }
+            }
+            System.out.printf(Locale.ROOT, "one-shot `deephash search` process (load, search, write %d x %d CSV rows): flat %.3f s, "
+                    + "MIH %.3f s (medians)%n", queries, k, wall[0], wall[1]);
+            if (cScan != null) {
+                List<String> command = List.of(cScan.toString(), Integer.toString(queries), Integer.toString(database),
+                        Integer.toString(k), Integer.toString(threads));
+                wall[2] = WholeProcess.time(command, repeat)[0];
+                System.out.printf(Locale.ROOT, "c_hamming_knn whole process (generate codes, search): %.3f s; "
+                        + "ratio C / deephash flat process: %.2fx, C / deephash MIH process: %.2fx%n", wall[2], wall[2] / wall[0],
+                        wall[2] / wall[1]);
+            }
+        } finally {
+            try (var s = Files.list(dir)) {
+                for (Path p : s.toList()) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
+    /** {@link #checksum} of a search's CSV output (query_id,rank,id,distance; rows in result order). */
+    private static long csvChecksum(Path csv) throws IOException {
+        long sum = 0;
+        try (var lines = Files.lines(csv)) {
+            for (String line : (Iterable<String>) lines.skip(1)::iterator) {
+                sum = sum * 31 + Long.parseLong(line.split(",")[2]);
+            }
+        }
+        return sum;
     }
 
     /** The C reference's checksum: sum = sum * 31 + position over every result, as unsigned 64-bit. */

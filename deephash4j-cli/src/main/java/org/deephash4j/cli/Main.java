@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 import org.deephash4j.io.MalformedFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,10 +15,6 @@ import picocli.CommandLine.ScopeType;
 /** The {@code deephash} command: entry point of the command-line interface. */
 @Command(name = "deephash", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Learning to hash for image retrieval: fetch data, fit hash functions, encode, search, evaluate.",
-        subcommands = {DataCommand.class, DemoCommand.class, FitCommand.class, EncodeCommand.class, EvalCommand.class,
-            IndexCommand.class, SearchCommand.class,
-            CompareCommand.class, MethodsCommand.class,
-            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure (I/O, download, internal error)", "2:invalid command line or option value",
             "3:malformed input file"},
@@ -35,10 +32,14 @@ public final class Main extends CommandGroup {
         System.exit(execute(args));
     }
 
+    /** The subcommands, in the order of the usage help. */
+    private static final List<Class<?>> SUBCOMMANDS = List.of(DataCommand.class, DemoCommand.class, FitCommand.class,
+            EncodeCommand.class, EvalCommand.class, IndexCommand.class, SearchCommand.class, CompareCommand.class,
+            MethodsCommand.class, CommandLine.HelpCommand.class);
+
     /** Runs the command line and returns the exit code (for tests and the launcher). */
     public static int execute(String... args) {
-        CommandLine cl = new CommandLine(new Main());
-        DeepSettingOptions.addTo(cl.getSubcommands().get("fit").getCommandSpec());
+        CommandLine cl = commandLine(args);
         cl.setExecutionExceptionHandler(Main::handle);
         cl.setParameterExceptionHandler(Main::invalidCommandLine);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -49,6 +50,32 @@ public final class Main extends CommandGroup {
                     + " MiB); give it more with DEEPHASH_JAVA_OPTS=-Xmx..., or work on smaller inputs");
             return CommandLine.ExitCode.SOFTWARE;
         }
+    }
+
+    /**
+     * The command tree for {@code args}. When they start with a subcommand's name, only that subcommand is
+     * built: reflecting over every command, and the deep methods' settings that {@code fit} takes, costs a
+     * one-shot command about a tenth of a second. Otherwise (usage help, {@code help}, a typo to suggest a
+     * fix for) every subcommand is.
+     */
+    static CommandLine commandLine(String... args) {
+        String first = args.length > 0 ? args[0] : "";
+        boolean one = !first.equals("help") && SUBCOMMANDS.stream().anyMatch(c -> nameOf(c).equals(first));
+        CommandLine cl = new CommandLine(new Main());
+        for (Class<?> c : SUBCOMMANDS) {
+            if (!one || nameOf(c).equals(first)) {
+                cl.addSubcommand(c);
+            }
+        }
+        CommandLine fit = cl.getSubcommands().get("fit");
+        if (fit != null) {
+            DeepSettingOptions.addTo(fit.getCommandSpec());
+        }
+        return cl;
+    }
+
+    private static String nameOf(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
     }
 
     /**

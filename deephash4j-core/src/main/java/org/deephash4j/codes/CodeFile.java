@@ -1,6 +1,5 @@
 package org.deephash4j.codes;
 
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -10,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.zip.CRC32C;
 import org.deephash4j.io.AtomicFiles;
+import org.deephash4j.io.ChecksummedOutput;
 import org.deephash4j.io.FileChannels;
 import org.deephash4j.io.MalformedFileException;
 import org.deephash4j.io.Sizes;
@@ -51,37 +51,15 @@ public final class CodeFile {
     }
 
     static void writeTo(OutputStream raw, BinaryCodes codes) throws IOException {
-        CRC32C crc = new CRC32C();
-        raw.write(MAGIC);
-        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES - MAGIC.length).order(ByteOrder.LITTLE_ENDIAN);
-        header.putInt(VERSION).putInt(codes.bits()).putLong(codes.size()).putLong(0L);
-        raw.write(header.array());
-        crc.update(header.array());
-        ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        ChecksummedOutput out = new ChecksummedOutput(raw, MAGIC);
+        out.putInt(VERSION).putInt(codes.bits()).putLong(codes.size()).putLong(0L);
         for (int i = 0; i < codes.size(); i++) {
-            putLong(raw, crc, chunk, codes.id(i));
+            out.putLong(codes.id(i));
         }
         for (long w : codes.words()) {
-            putLong(raw, crc, chunk, w);
+            out.putLong(w);
         }
-        flush(raw, crc, chunk);
-        DataOutputStream out = new DataOutputStream(raw);
-        out.writeInt(Integer.reverseBytes((int) crc.getValue()));
-        out.write(END);
-        out.flush();
-    }
-
-    private static void putLong(OutputStream out, CRC32C crc, ByteBuffer chunk, long v) throws IOException {
-        if (chunk.remaining() < 8) {
-            flush(out, crc, chunk);
-        }
-        chunk.putLong(v);
-    }
-
-    private static void flush(OutputStream out, CRC32C crc, ByteBuffer chunk) throws IOException {
-        out.write(chunk.array(), 0, chunk.position());
-        crc.update(chunk.array(), 0, chunk.position());
-        chunk.clear();
+        out.finish(END);
     }
 
     /** Reads a code file, refusing one that is truncated, corrupted or not a code file. */

@@ -1,12 +1,9 @@
 package org.deephash4j.index;
 
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +11,7 @@ import java.nio.file.Path;
 import java.util.zip.CRC32C;
 import org.deephash4j.codes.BinaryCodes;
 import org.deephash4j.io.AtomicFiles;
+import org.deephash4j.io.ChecksummedOutput;
 import org.deephash4j.io.FileChannels;
 import org.deephash4j.io.MalformedFileException;
 import org.deephash4j.io.Sizes;
@@ -23,7 +21,7 @@ import org.deephash4j.io.Sizes;
  *
  * <pre>
  * 0   8   magic "DH4JINDX"
- * 8   4   format version (1)
+ * 8   4   format version (2; version 1 files, without tables, are read too)
  * 12  4   type: 0 flat, 1 multi-index hashing
  * 16  4   bits
  * 20  4   substrings m (multi-index hashing; 0 for flat)
@@ -32,13 +30,15 @@ import org.deephash4j.io.Sizes;
  * 40  8   base id (range layout)
  * 48  8n  ids, ascending (listed layout only)
  * ..      codes: n x ceil(bits/64) words, 8-byte aligned so they can be memory-mapped
+ * ..      multi-index hashing only: its m tables, each as {@link SubstringTable} lays it out
  * end-8 4 CRC32C of bytes 8 .. end-9
  * end-4 4 end marker "DHIE"
  * </pre>
  *
  * Saving is atomic (a crash or a full disk leaves the previous file intact). Loading checks size and
- * checksum, then memory-maps the codes instead of copying them onto the heap; multi-index hashing
- * rebuilds its tables from them.
+ * checksum, then memory-maps the codes and multi-index hashing's tables instead of copying them onto the
+ * heap (a version 1 file's tables are rebuilt from the codes). The tables make a multi-index hashing file
+ * about 1 + 1.5 m times the size of a flat one for 64-bit codes.
  */
 public final class IndexFile {
 
@@ -46,7 +46,7 @@ public final class IndexFile {
     public static final String EXTENSION = ".dhi";
     static final byte[] MAGIC = "DH4JINDX".getBytes(StandardCharsets.US_ASCII);
     static final byte[] END = "DHIE".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final int HEADER = 48;
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -57,61 +57,36 @@ public final class IndexFile {
     /** Saves {@code index} (flat or multi-index hashing) to {@code file}, atomically. */
     public static void save(Path file, HammingIndex index) throws IOException {
         switch (index) {
-            case MultiIndexHashing mih -> write(file, IndexType.MIH, mih.bits(), mih.substrings(), mih.codeStore(), mih.idStore());
-            case FlatIndex flat -> write(file, IndexType.FLAT, flat.bits(), 0, flat.codeStore(), flat.idStore());
+            case MultiIndexHashing mih -> write(file, IndexType.MIH, mih.bits(), mih.codeStore(), mih.idStore(), mih.tables());
+            case FlatIndex flat -> write(file, IndexType.FLAT, flat.bits(), flat.codeStore(), flat.idStore(), new SubstringTable[0]);
             default -> throw new IllegalArgumentException("cannot save a " + index.getClass().getSimpleName());
         }
     }
 
-    private static void write(Path file, IndexType type, int bits, int m, CodeStore codes, IdStore ids) throws IOException {
+    private static void write(Path file, IndexType type, int bits, CodeStore codes, IdStore ids, SubstringTable[] tables)
+            throws IOException {
         AtomicFiles.write(file, raw -> {
-            CRC32C crc = new CRC32C();
-            raw.write(MAGIC);
-            OutputStream out = new OutputStream() {
-                @Override
-                public void write(int b) throws IOException {
-                    raw.write(b);
-                    crc.update(b);
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    raw.write(b, off, len);
-                    crc.update(b, off, len);
-                }
-            };
+            ChecksummedOutput out = new ChecksummedOutput(raw, MAGIC);
             int n = ids.size();
             boolean range = ids instanceof IdStore.Range;
-            ByteBuffer h = ByteBuffer.allocate(HEADER - MAGIC.length).order(ByteOrder.LITTLE_ENDIAN);
-            h.putInt(VERSION).putInt(type.fileCode()).putInt(bits).putInt(m).putLong(n).putLong(range ? 0 : 1)
+            out.putInt(VERSION).putInt(type.fileCode()).putInt(bits).putInt(tables.length).putLong(n).putLong(range ? 0 : 1)
                     .putLong(range ? (n == 0 ? 0 : ids.id(0)) : 0);
-            out.write(h.array());
-            ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
             if (!range) {
                 for (int i = 0; i < n; i++) {
-                    put(out, chunk, ids.id(i));
+                    out.putLong(ids.id(i));
                 }
             }
             int wpc = codes.wordsPerCode;
             for (int i = 0; i < n; i++) {
                 for (int w = 0; w < wpc; w++) {
-                    put(out, chunk, codes.word(i, w));
+                    out.putLong(codes.word(i, w));
                 }
             }
-            out.write(chunk.array(), 0, chunk.position());
-            DataOutputStream tail = new DataOutputStream(raw);
-            tail.writeInt(Integer.reverseBytes((int) crc.getValue()));
-            tail.write(END);
-            tail.flush();
+            for (SubstringTable t : tables) {
+                t.writeTo(out);
+            }
+            out.finish(END);
         });
-    }
-
-    private static void put(OutputStream out, ByteBuffer chunk, long v) throws IOException {
-        if (chunk.remaining() < 8) {
-            out.write(chunk.array(), 0, chunk.position());
-            chunk.clear();
-        }
-        chunk.putLong(v);
     }
 
     /** Loads an index file, memory-mapping its codes. */
@@ -127,8 +102,8 @@ public final class IndexFile {
                 throw new MalformedFileException(file, "not a deephash4j index file (wrong magic)");
             }
             int version = seg.get(INT, 8);
-            if (version != VERSION) {
-                throw new MalformedFileException(file, "index file version " + version + " is not supported (this build reads "
+            if (version != 1 && version != VERSION) {
+                throw new MalformedFileException(file, "index file version " + version + " is not supported (this build reads 1 and "
                         + VERSION + ")");
             }
             int typeCode = seg.get(INT, 12);
@@ -150,10 +125,30 @@ public final class IndexFile {
             if (type == IndexType.FLAT && m != 0) {
                 throw new MalformedFileException(file, "bad header: a flat index with " + m + " substrings");
             }
+            if (type == IndexType.MIH) {
+                try {
+                    MultiIndexHashing.checkSubstrings(bits, m);
+                } catch (IllegalArgumentException e) {
+                    throw new MalformedFileException(file, "bad header: " + e.getMessage());
+                }
+                if (m == 0) {
+                    throw new MalformedFileException(file, "bad header: a multi-index hashing index with 0 substrings");
+                }
+            }
+            boolean tablesStored = type == IndexType.MIH && version >= 2;
             int wpc = BinaryCodes.wordsFor(bits);
             long idBytes = layout == 1 ? 8L * n : 0;
             long codeBytes = Sizes.product(file, "code bytes", 8L * wpc, n);
-            Sizes.exactLength(file, n + " codes of " + bits + " bits", HEADER + idBytes + codeBytes + 8, size);
+            long codesEnd = HEADER + idBytes + codeBytes;
+            long tablesEnd = codesEnd;
+            if (tablesStored) {
+                Sizes.available(file, n + " codes of " + bits + " bits", codesEnd + 8, size);
+                for (int j = 0; j < m; j++) {
+                    tablesEnd += SubstringTable.storedBytes(file, seg, tablesEnd, size - 8, j, count, wpc);
+                }
+            }
+            Sizes.exactLength(file, n + " codes of " + bits + " bits" + (tablesStored ? " and " + m + " tables" : ""),
+                    tablesEnd + 8, size);
             CRC32C crc = new CRC32C();
             for (long off = MAGIC.length; off < size - 8; off += 1 << 26) {
                 long len = Math.min(1 << 26, size - 8 - off);
@@ -186,6 +181,17 @@ public final class IndexFile {
                 throw new MalformedFileException(file, "code at position " + bad + " has bits set past its length of " + bits);
             }
             CodeStore codes = new CodeStore.Mapped(codeSegment, count, wpc);
+            if (tablesStored) {
+                SubstringTable[] tables = new SubstringTable[m];
+                long at = codesEnd;
+                for (int j = 0; j < m; j++) {
+                    tables[j] = SubstringTable.map(file, seg, at, size - 8, j, SubstringTable.startOf(bits, m, j),
+                            SubstringTable.lengthOf(bits, m, j), count, bits);
+                    at += tables[j].fileBytes();
+                }
+                assert at == tablesEnd;
+                return new MultiIndexHashing(bits, codes, ids, tables);
+            }
             try {
                 return switch (type) {
                     case FLAT -> new FlatIndex(bits, codes, ids);

@@ -1,6 +1,5 @@
 package org.deephash4j.index;
 
-import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
 import java.util.stream.IntStream;
 import org.deephash4j.codes.BinaryCodes;
 import org.deephash4j.codes.Hamming;
@@ -19,14 +18,17 @@ import org.deephash4j.codes.Hamming;
  * buckets' codes contiguously beside their positions, so verifying a bucket is a sequential scan; and
  * k-NN queries run in batches whose probes are sorted by bucket, so each probed bucket streams from
  * memory once per batch and is verified against all the queries probing it.
- * Short substrings use a dense bucket directory; long ones a fastutil primitive hash map. Tables are
- * rebuilt after {@link #add} and {@link #remove} and when an index is loaded.
+ * When a probe step would enumerate more substring values than the index holds codes (long substrings
+ * searched to a large radius), the queries still open finish with a scan of every code instead: still exact,
+ * and never slower than that scan by more than the steps before it.
+ * The tables ({@link SubstringTable}) are rebuilt after {@link #add} and {@link #remove}; an index file
+ * stores them, so loading maps them instead of building them.
  */
 public final class MultiIndexHashing extends StoredCodesIndex {
 
     private final int requestedSubstrings;
     private int m;
-    private Table[] tables;
+    private SubstringTable[] tables;
 
     /** An empty index; the number of substrings is chosen from the code length and size when codes are added. */
     public MultiIndexHashing(int bits) {
@@ -40,6 +42,13 @@ public final class MultiIndexHashing extends StoredCodesIndex {
 
     MultiIndexHashing(int bits, int substrings, CodeStore codes, IdStore ids) {
         super(bits, codes, ids);
+        checkSubstrings(bits, substrings);
+        this.requestedSubstrings = substrings;
+        codesChanged();
+    }
+
+    /** Refuses a number of substrings (0: automatic) that {@code bits}-bit codes cannot be split into. */
+    static void checkSubstrings(int bits, int substrings) {
         if (substrings < 0 || substrings > bits) {
             throw new IllegalArgumentException("substrings must be in [0, " + bits + "], got " + substrings);
         }
@@ -47,8 +56,15 @@ public final class MultiIndexHashing extends StoredCodesIndex {
             throw new IllegalArgumentException("substrings of more than 32 bits are not supported: use at least "
                     + (bits + 31) / 32 + " substrings for " + bits + " bits");
         }
-        this.requestedSubstrings = substrings;
-        codesChanged();
+    }
+
+    /** An index over stored codes with its tables already built (loaded from a file). */
+    MultiIndexHashing(int bits, CodeStore codes, IdStore ids, SubstringTable[] tables) {
+        super(bits, codes, ids);
+        this.requestedSubstrings = tables.length;
+        this.m = tables.length;
+        this.tables = tables;
+        assert java.util.Arrays.stream(tables).allMatch(t -> t.positions.size() == ids.size());
     }
 
     /**
@@ -79,148 +95,15 @@ public final class MultiIndexHashing extends StoredCodesIndex {
     void codesChanged() {
         int n = ids.size();
         m = requestedSubstrings > 0 ? requestedSubstrings : defaultSubstrings(bits, n);
-        tables = new Table[m];
-        int base = bits / m;
-        int extra = bits % m;
-        int start = 0;
-        for (int j = 0; j < m; j++) {
-            int length = base + (j < extra ? 1 : 0);
-            tables[j] = new Table(start, length);
-            start += length;
-        }
-        IntStream.range(0, m).parallel().forEach(j -> tables[j].build(codes, n, wpc));
+        SubstringTable[] built = new SubstringTable[m];
+        IntStream.range(0, m).parallel().forEach(j ->
+                built[j] = SubstringTable.build(SubstringTable.startOf(bits, m, j), SubstringTable.lengthOf(bits, m, j), codes, n));
+        tables = built;
     }
 
-    /** One substring's table: bucket directory, and positions and full codes in bucket order. */
-    private static final class Table {
-        final int start;
-        final int length;
-        final int word0;
-        final int shift0;
-        final long mask0;
-        final int word1;
-        final long mask1;
-        final int bits0;
-        int[] denseStart;
-        Int2IntOpenHashMap sparse;
-        int[] bucketStart;
-        int[] positions;
-        long[] codes;
-
-        Table(int start, int length) {
-            this.start = start;
-            this.length = length;
-            this.word0 = start >>> 6;
-            this.shift0 = start & 63;
-            this.bits0 = Math.min(length, 64 - shift0);
-            this.mask0 = (bits0 == 64 ? -1L : (1L << bits0) - 1) << shift0;
-            int rest = length - bits0;
-            this.word1 = rest > 0 ? word0 + 1 : -1;
-            this.mask1 = rest > 0 ? (1L << rest) - 1 : 0;
-        }
-
-        int key(long[] w, int off) {
-            long k = (w[off + word0] & mask0) >>> shift0;
-            if (word1 >= 0) {
-                k |= (w[off + word1] & mask1) << bits0;
-            }
-            return (int) k;
-        }
-
-        int key(CodeStore store, int position) {
-            long k = (store.word(position, word0) & mask0) >>> shift0;
-            if (word1 >= 0) {
-                k |= (store.word(position, word1) & mask1) << bits0;
-            }
-            return (int) k;
-        }
-
-        /** Substring distance between the code at {@code c[off..]} and the query. */
-        int distance(long[] c, int off, long[] q, int qOff) {
-            int d = Long.bitCount((c[off + word0] ^ q[qOff + word0]) & mask0);
-            if (word1 >= 0) {
-                d += Long.bitCount((c[off + word1] ^ q[qOff + word1]) & mask1);
-            }
-            return d;
-        }
-
-        boolean dense(int n) {
-            return length <= 26 && (1L << length) <= Math.max(8L * n, 1 << 16);
-        }
-
-        void build(CodeStore store, int n, int wpc) {
-            int[] keys = new int[n];
-            for (int i = 0; i < n; i++) {
-                keys[i] = key(store, i);
-            }
-            int[] slot = new int[n];
-            if (dense(n)) {
-                denseStart = new int[(1 << length) + 1];
-                for (int k : keys) {
-                    denseStart[k + 1]++;
-                }
-                for (int k = 1; k < denseStart.length; k++) {
-                    denseStart[k] += denseStart[k - 1];
-                }
-                int[] next = java.util.Arrays.copyOf(denseStart, denseStart.length - 1);
-                for (int i = 0; i < n; i++) {
-                    slot[i] = next[keys[i]]++;
-                }
-            } else {
-                sparse = new Int2IntOpenHashMap();
-                sparse.defaultReturnValue(-1);
-                int buckets = 0;
-                int[] bucketOf = new int[n];
-                for (int i = 0; i < n; i++) {
-                    int b = sparse.putIfAbsent(keys[i], buckets);
-                    if (b == -1) {
-                        b = buckets++;
-                    }
-                    bucketOf[i] = b;
-                }
-                bucketStart = new int[buckets + 1];
-                for (int b : bucketOf) {
-                    bucketStart[b + 1]++;
-                }
-                for (int b = 1; b <= buckets; b++) {
-                    bucketStart[b] += bucketStart[b - 1];
-                }
-                int[] next = java.util.Arrays.copyOf(bucketStart, buckets);
-                for (int i = 0; i < n; i++) {
-                    slot[i] = next[bucketOf[i]]++;
-                }
-            }
-            positions = new int[n];
-            codes = new long[n * wpc];
-            for (int i = 0; i < n; i++) {
-                int s = slot[i];
-                positions[s] = i;
-                for (int w = 0; w < wpc; w++) {
-                    codes[s * wpc + w] = store.word(i, w);
-                }
-            }
-        }
-
-        /** Bucket range of {@code key} as {@code from << 32 | to}, or -1 if empty. */
-        long bucket(int key) {
-            if (denseStart != null) {
-                int from = denseStart[key];
-                int to = denseStart[key + 1];
-                return from == to ? -1 : (long) from << 32 | to;
-            }
-            int b = sparse.get(key);
-            return b < 0 ? -1 : (long) bucketStart[b] << 32 | bucketStart[b + 1];
-        }
-
-        long heapBytes() {
-            long b = 4L * positions.length + 8L * codes.length;
-            if (denseStart != null) {
-                b += 4L * denseStart.length;
-            } else {
-                b += 4L * bucketStart.length + 12L * sparse.size();
-            }
-            return b;
-        }
+    /** The tables, in substring order, for saving. */
+    SubstringTable[] tables() {
+        return tables.clone();
     }
 
     /** Per-query search state. */
@@ -229,6 +112,7 @@ public final class MultiIndexHashing extends StoredCodesIndex {
         final int qOff;
         final int[] subKey;
         final int[] dist = new int[CHUNK];
+        final long[] tile = new long[CHUNK * wpc];
 
         Probe(long[] q, int qOff) {
             this.q = q;
@@ -254,24 +138,48 @@ public final class MultiIndexHashing extends StoredCodesIndex {
         }
 
         /** Verifies the bucket {@code [from, to)} of table t a chunk at a time ({@link #verifyChunk}). */
-        private void verify(Table t, int from, int to, int s, int j, CandidateSink sink) {
+        private void verify(SubstringTable t, int from, int to, int s, int j, CandidateSink sink) {
             for (int c = from; c < to; c += CHUNK) {
-                verifyChunk(t, c, Math.min(CHUNK, to - c), s, j, sink, dist);
+                int len = Math.min(CHUNK, to - c);
+                verifyChunk(t.codes.tile(c, len, tile), t.codes.tileOffset(c), t.positions, c, len, s, j, sink, dist);
             }
         }
 
         /**
-         * Verifies the {@code len} contiguous codes of table t from position {@code c}, reached at substring
-         * radius s: distances by the vectorised kernel into {@code scratch}, and only codes below the sink's
-         * bound are checked for being reached here first.
+         * Verifies the {@code len} codes of a table from its entry {@code c}, which lie in {@code chunk} from
+         * {@code off}, reached at substring radius s: distances by the vectorised kernel into
+         * {@code scratch}, and only codes below the sink's bound are checked for being reached here first.
          */
-        void verifyChunk(Table t, int c, int len, int s, int j, CandidateSink sink, int[] scratch) {
+        void verifyChunk(long[] chunk, int off, IntColumn positions, int c, int len, int s, int j, CandidateSink sink,
+                int[] scratch) {
             int bound = sink.bound();
-            if (Hamming.distancesBelow(q, qOff, wpc, t.codes, c * wpc, len, scratch, bound)) {
+            if (Hamming.distancesBelow(q, qOff, wpc, chunk, off, len, scratch, bound)) {
                 for (int i = 0; i < len; i++) {
-                    if (scratch[i] < bound && firstReach(t.codes, (c + i) * wpc, s, j)) {
-                        sink.offer(scratch[i], t.positions[c + i]);
+                    if (scratch[i] < bound && firstReach(chunk, off + i * wpc, s, j)) {
+                        sink.offer(scratch[i], positions.get(c + i));
                         bound = sink.bound();
+                    }
+                }
+            }
+        }
+
+        /**
+         * Offers every code of the index to the sink: the exact fallback once probing would enumerate more
+         * substring values than there are codes.
+         */
+        void scanAll(CandidateSink sink) {
+            int n = ids.size();
+            for (int c = 0; c < n; c += CHUNK) {
+                int len = Math.min(CHUNK, n - c);
+                long[] chunk = codes.tile(c, len, tile);
+                int off = codes.tileOffset(c);
+                int bound = sink.bound();
+                if (Hamming.distancesBelow(q, qOff, wpc, chunk, off, len, dist, bound)) {
+                    for (int i = 0; i < len; i++) {
+                        if (dist[i] < bound) {
+                            sink.offer(dist[i], c + i);
+                            bound = sink.bound();
+                        }
                     }
                 }
             }
@@ -279,7 +187,7 @@ public final class MultiIndexHashing extends StoredCodesIndex {
 
         /** Visits the buckets of table j at substring radius s, passing new candidates to the sink. */
         void probe(int j, int s, CandidateSink sink) {
-            Table t = tables[j];
+            SubstringTable t = tables[j];
             if (s > t.length) {
                 return;
             }
@@ -319,7 +227,7 @@ public final class MultiIndexHashing extends StoredCodesIndex {
         assert k > 0;
         int count = q1 - q0;
         TopK[] tops = new TopK[count];
-                Probe[] probes = new Probe[count];
+        Probe[] probes = new Probe[count];
         int[] active = new int[count];
         int nActive = 0;
         for (int i = 0; i < count; i++) {
@@ -331,14 +239,24 @@ public final class MultiIndexHashing extends StoredCodesIndex {
         int maxLength = maxLength();
         // one scratch for the whole batch: it stays in L1 while a bucket chunk is checked against every query
         int[] dist = new int[CHUNK];
+        long[] tile = new long[CHUNK * wpc];
         for (int s = 0; s <= maxLength && nActive > 0; s++) {
             for (int j = 0; j < m && nActive > 0; j++) {
-                Table t = tables[j];
+                SubstringTable t = tables[j];
+                if (s <= t.length && binomial(t.length, s) > ids.size()) {
+                    // long substrings at a large radius: a scan of every code is cheaper than this probe step
+                    for (int a = 0; a < nActive; a++) {
+                        tops[active[a]].reset(k);
+                        probes[active[a]].scanAll(tops[active[a]]);
+                    }
+                    nActive = 0;
+                    break;
+                }
                 if (s <= t.length) {
                     long combinations = binomial(t.length, s);
                     int perStep = (int) Math.max(1, Math.min(nActive, MAX_PAIRS_PER_STEP / Math.max(1, combinations)));
                     for (int from = 0; from < nActive; from += perStep) {
-                        probeStep(t, j, s, active, from, Math.min(nActive, from + perStep), probes, tops, dist);
+                        probeStep(t, j, s, active, from, Math.min(nActive, from + perStep), probes, tops, dist, tile);
                     }
                 }
                 int kept = 0;
@@ -356,7 +274,8 @@ public final class MultiIndexHashing extends StoredCodesIndex {
     }
 
     /** One (radius s, table j) step for the active queries {@code active[from..to)}. */
-    private void probeStep(Table t, int j, int s, int[] active, int from, int to, Probe[] probes, TopK[] tops, int[] dist) {
+    private void probeStep(SubstringTable t, int j, int s, int[] active, int from, int to, Probe[] probes, TopK[] tops, int[] dist,
+            long[] tile) {
         int combos = (int) binomial(t.length, s);
         long[] pairs = new long[(to - from) * combos];
         int np = 0;
@@ -390,9 +309,11 @@ public final class MultiIndexHashing extends StoredCodesIndex {
             int bucketTo = (int) range;
             for (int c = bucketFrom; c < bucketTo; c += CHUNK) {
                 int len = Math.min(CHUNK, bucketTo - c);
+                long[] chunk = t.codes.tile(c, len, tile);
+                int off = t.codes.tileOffset(c);
                 for (int x = 0; x < g; x++) {
                     int qi = group[x];
-                    probes[qi].verifyChunk(t, c, len, s, j, tops[qi], dist);
+                    probes[qi].verifyChunk(chunk, off, t.positions, c, len, s, j, tops[qi], dist);
                 }
             }
         }
@@ -421,6 +342,13 @@ public final class MultiIndexHashing extends StoredCodesIndex {
         int[][] hitDist = new int[nq][];
         int[][] hitPos = new int[nq][];
         int maxLength = maxLength();
+        long probes = 0;
+        for (int s = 0; s <= maxLength && s * m <= radius; s++) {
+            for (int j = 0; j < m && s * m + j <= radius; j++) {
+                probes += tables[j].length >= s ? binomial(tables[j].length, s) : 0;
+            }
+        }
+        boolean scanIsCheaper = probes > ids.size();
         IntStream.range(0, nq).parallel().forEach(qi -> {
             RangeCollector c = new RangeCollector(bits);
             Probe p = new Probe(queries.words(), qi * wpc);
@@ -435,6 +363,11 @@ public final class MultiIndexHashing extends StoredCodesIndex {
                     c.add(distance, position);
                 }
             };
+            if (scanIsCheaper) {
+                p.scanAll(sink);
+                c.sortedInto(qi, hitDist, hitPos, false);
+                return;
+            }
             outer:
             for (int s = 0; s <= maxLength; s++) {
                 for (int j = 0; j < m; j++) {
@@ -451,7 +384,7 @@ public final class MultiIndexHashing extends StoredCodesIndex {
 
     private int maxLength() {
         int max = 0;
-        for (Table t : tables) {
+        for (SubstringTable t : tables) {
             max = Math.max(max, t.length);
         }
         return max;
@@ -460,7 +393,7 @@ public final class MultiIndexHashing extends StoredCodesIndex {
     @Override
     public long heapBytes() {
         long b = super.heapBytes();
-        for (Table t : tables) {
+        for (SubstringTable t : tables) {
             b += t.heapBytes();
         }
         return b;
