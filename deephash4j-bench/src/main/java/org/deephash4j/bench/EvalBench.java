@@ -64,6 +64,10 @@ final class EvalBench implements Callable<Integer> {
     @Option(names = "--no-numpy", description = "Skip the NumPy side.")
     boolean noNumpy;
 
+    @Option(names = "--processes", description = {"Also time `deephash eval` as a whole process (its full report, plots included)",
+        "beside the NumPy script's whole process."})
+    boolean processes;
+
     @Override
     public Integer call() throws Exception {
         BinaryCodes.checkBits(bits);
@@ -118,15 +122,32 @@ final class EvalBench implements Callable<Integer> {
                     ref.get("numpy").asText(), numpyMs, numpyMap);
             System.out.printf(Locale.ROOT, "ratio NumPy / deephash4j (median): %.1fx (full report: %.1fx); |difference| %.2e%n",
                     numpyMs / fast.median(), numpyMs / full.median(), Math.abs(numpyMap - value));
-        } finally {
-            try (var s = Files.list(dir)) {
-                for (Path p : s.toList()) {
-                    Files.delete(p);
-                }
+            if (processes) {
+                wholeProcesses(dir, ref.get("process_seconds").asDouble());
             }
-            Files.delete(dir);
+        } finally {
+            org.deephash4j.io.Folders.deleteTree(dir);
         }
         return 0;
+    }
+
+    /** {@code deephash eval} on the benchmark's files as a whole process, beside the NumPy script's whole run. */
+    private void wholeProcesses(Path dir, double numpySeconds) throws IOException, InterruptedException {
+        Path launcher = WholeProcess.launcher();
+        if (launcher == null) {
+            return;
+        }
+        List<String> command = List.of(launcher.toString(), "eval", "--query-codes", dir.resolve("query_codes.npy").toString(),
+                "--database-codes", dir.resolve("database_codes.npy").toString(), "--query-labels",
+                dir.resolve("query_labels.npy").toString(), "--database-labels", dir.resolve("database_labels.npy").toString(),
+                "-k", Integer.toString(k), "-o", dir.resolve("report").toString());
+        double seconds = WholeProcess.median(command, java.util.Map.of(), Math.min(repeat, 3));
+        List<String> noPlots = new ArrayList<>(command);
+        noPlots.add("--no-plots");
+        double withoutPlots = WholeProcess.median(noPlots, java.util.Map.of(), Math.min(repeat, 3));
+        System.out.printf(Locale.ROOT, "whole processes: `deephash eval -k %d` (full report) %.3f s with plots, %.3f s with --no-plots; "
+                + "NumPy script (mAP only) %.3f s; ratio NumPy / deephash %.1fx, %.1fx%n", k, seconds, withoutPlots, numpySeconds,
+                numpySeconds / seconds, numpySeconds / withoutPlots);
     }
 
     private BinaryCodes codes(SeededRandom random, float[][] centres, int[] classOut) {
@@ -170,6 +191,7 @@ final class EvalBench implements Callable<Integer> {
             return null;
         }
         System.err.println("[bench] running the NumPy reference (" + python + " " + script + "); this takes a while");
+        long start = System.nanoTime();
         Process p = new ProcessBuilder(python, script.toString(), dir.toString(), Integer.toString(k))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -177,7 +199,8 @@ final class EvalBench implements Callable<Integer> {
             System.err.println("[bench] the NumPy reference failed (is NumPy installed for " + python + "?); skipped");
             return null;
         }
-        return new ObjectMapper().readTree(out);
+        com.fasterxml.jackson.databind.node.ObjectNode result = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(out);
+        return result.put("process_seconds", (System.nanoTime() - start) / 1e9);
     }
 
 }

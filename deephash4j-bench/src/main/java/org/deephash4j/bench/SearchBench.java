@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -223,11 +224,9 @@ final class SearchBench implements Callable<Integer> {
                 return;
             }
             Path out = dir.resolve("results.csv");
-            double[] wall = new double[3];
+            double[] wall = new double[2];
             for (int f = 0; f < 2; f++) {
-                List<String> command = List.of(launcher.toString(), "search", "--index", files.get(f).toString(), "--queries",
-                        queryFile.toString(), "-k", Integer.toString(k), "-o", out.toString());
-                wall[f] = WholeProcess.time(command, repeat)[0];
+                wall[f] = WholeProcess.median(searchCommand(launcher, files.get(f), queryFile, out), Map.of(), repeat);
                 if (csvChecksum(out) != checksum) {
                     throw new AssertionError("deephash search on " + files.get(f).getFileName() + " wrote other results");
                 }
@@ -237,18 +236,35 @@ final class SearchBench implements Callable<Integer> {
             if (cScan != null) {
                 List<String> command = List.of(cScan.toString(), Integer.toString(queries), Integer.toString(database),
                         Integer.toString(k), Integer.toString(threads));
-                wall[2] = WholeProcess.time(command, repeat)[0];
+                double c = WholeProcess.median(command, Map.of(), repeat);
                 System.out.printf(Locale.ROOT, "c_hamming_knn whole process (generate codes, search): %.3f s; "
-                        + "ratio C / deephash flat process: %.2fx, C / deephash MIH process: %.2fx%n", wall[2], wall[2] / wall[0],
-                        wall[2] / wall[1]);
+                        + "ratio C / deephash flat process: %.2fx, C / deephash MIH process: %.2fx%n", c, c / wall[0], c / wall[1]);
             }
+            startUpWithAotCache(launcher, dir, searchCommand(launcher, flatFile, queryFile, out));
         } finally {
-            try (var s = Files.list(dir)) {
-                for (Path p : s.toList()) {
-                    Files.delete(p);
-                }
-            }
-            Files.delete(dir);
+            org.deephash4j.io.Folders.deleteTree(dir);
+        }
+    }
+
+    private List<String> searchCommand(Path launcher, Path index, Path queryFile, Path out) {
+        return List.of(launcher.toString(), "search", "--index", index.toString(), "--queries", queryFile.toString(), "-k",
+                Integer.toString(k), "-o", out.toString());
+    }
+
+    /**
+     * Whole-process times of {@code deephash --help} and of {@code search} without and with a JDK AOT cache
+     * (class loading and linking, method profiles) recorded by one earlier run of the same command.
+     */
+    private void startUpWithAotCache(Path launcher, Path dir, List<String> search) throws IOException, InterruptedException {
+        List<List<String>> commands = List.of(List.of(launcher.toString(), "--help"), search);
+        List<String> names = List.of("deephash --help", "deephash search (flat)");
+        for (int c = 0; c < commands.size(); c++) {
+            Path cache = dir.resolve("command" + c + ".aot");
+            WholeProcess.run(commands.get(c), WholeProcess.recordingAotCache(cache));
+            double without = WholeProcess.median(commands.get(c), Map.of(), repeat);
+            double with = WholeProcess.median(commands.get(c), WholeProcess.usingAotCache(cache), repeat);
+            System.out.printf(Locale.ROOT, "%s process: %.3f s without an AOT cache, %.3f s with one (%.0f MB); ratio %.2fx%n",
+                    names.get(c), without, with, Files.size(cache) / 1e6, without / with);
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,10 +35,15 @@ final class WholeProcess {
     record Run(String output, double seconds) {
     }
 
-    /** Runs {@code command} to completion; fails with its output if it exits with an error or takes over ten minutes. */
-    static Run run(List<String> command) throws IOException, InterruptedException {
+    /**
+     * Runs {@code command} with {@code env} added to this process's environment, to completion; fails with
+     * its output if it exits with an error or takes over ten minutes.
+     */
+    static Run run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
         long t = System.nanoTime();
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         boolean done = p.waitFor(10, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - t) / 1e9;
@@ -48,13 +54,23 @@ final class WholeProcess {
         return new Run(out, seconds);
     }
 
-    /** Median and minimum wall-clock seconds of {@code repeat} runs after one warm-up run. */
-    static double[] time(List<String> command, int repeat) throws IOException, InterruptedException {
-        run(command);
+    /** Median wall-clock seconds of {@code repeat} runs (with {@code env} added) after one warm-up run. */
+    static double median(List<String> command, Map<String, String> env, int repeat) throws IOException, InterruptedException {
+        run(command, env);
         List<Double> s = new ArrayList<>();
         for (int i = 0; i < repeat; i++) {
-            s.add(run(command).seconds());
+            s.add(run(command, env).seconds());
         }
-        return new double[] {Timings.median(s), Timings.min(s)};
+        return Timings.median(s);
+    }
+
+    /** The launcher's extra JVM options (its {@code DEEPHASH_JAVA_OPTS}) that record an AOT cache into {@code cache}. */
+    static Map<String, String> recordingAotCache(Path cache) {
+        return Map.of("DEEPHASH_JAVA_OPTS", "-XX:AOTCacheOutput=" + cache + " -Xlog:aot=off -Xlog:cds=off");
+    }
+
+    /** The launcher's extra JVM options that use the AOT cache {@code cache}. */
+    static Map<String, String> usingAotCache(Path cache) {
+        return Map.of("DEEPHASH_JAVA_OPTS", "-XX:AOTCache=" + cache);
     }
 }

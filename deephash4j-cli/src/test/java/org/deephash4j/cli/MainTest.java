@@ -114,7 +114,8 @@ class MainTest {
         assertTrue(Files.exists(r1.resolve("pr_curve.png")));
         Path r2 = tmp.resolve("r2");
         assertEquals(0, Main.execute("eval", "--query-codes", qc.toString(), "--database-codes", dc.toString(), "--query-labels",
-                qlf.toString(), "--database-labels", dlf.toString(), "-o", r2.toString()), console.err());
+                qlf.toString(), "--database-labels", dlf.toString(), "--no-plots", "-o", r2.toString()), console.err());
+        assertTrue(Files.exists(r2.resolve("report.json")) && !Files.exists(r2.resolve("pr_curve.png")), "--no-plots draws none");
         Path merged = tmp.resolve("merged");
         assertEquals(0, Main.execute("compare", r1.toString(), r2.resolve("report.json").toString(), "-o", merged.toString()));
         String md = Files.readString(merged.resolve("report.md"));

@@ -39,6 +39,11 @@ public final class EvalReport {
 
     /** Writes all four files for {@code runs} into {@code dir}. */
     public static void write(Path dir, List<ReportRun> runs) throws IOException {
+        write(dir, runs, true);
+    }
+
+    /** Writes the Markdown and JSON files for {@code runs} into {@code dir}, and the plots if {@code plots}. */
+    public static void write(Path dir, List<ReportRun> runs, boolean plots) throws IOException {
         if (runs.isEmpty()) {
             throw new IllegalArgumentException("a report needs at least one run");
         }
@@ -46,7 +51,9 @@ public final class EvalReport {
         AtomicFiles.writeString(dir.resolve(MARKDOWN), markdown(runs));
         byte[] json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(toJson(runs));
         AtomicFiles.write(dir.resolve(JSON), out -> out.write(json));
-        writePlots(dir, runs);
+        if (plots) {
+            writePlots(dir, runs);
+        }
     }
 
     /** The Markdown table: one row per run, mAP columns for every cut-off, then the conventions. */

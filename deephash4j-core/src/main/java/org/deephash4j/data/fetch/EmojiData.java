@@ -17,6 +17,7 @@ import org.deephash4j.data.protocol.IndexListProtocol;
 import org.deephash4j.data.protocol.Split;
 import org.deephash4j.data.protocol.SplitFiles;
 import org.deephash4j.io.AtomicFiles;
+import org.deephash4j.io.Folders;
 import org.deephash4j.util.ProgressListener;
 import org.deephash4j.util.SeededRandom;
 
@@ -97,14 +98,14 @@ public final class EmojiData {
             writeSplits(staging, items);
             AtomicFiles.writeString(staging.resolve(CacheFolders.MARKER), MARKER_TEXT);
             if (Files.exists(dir)) {
-                CacheFolders.deleteTree(dir);
+                Folders.deleteTree(dir);
             }
             Files.createDirectories(dir.getParent());
             Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
             return dir;
         } finally {
             if (Files.exists(staging)) {
-                CacheFolders.deleteTree(staging);
+                Folders.deleteTree(staging);
             }
         }
     }
