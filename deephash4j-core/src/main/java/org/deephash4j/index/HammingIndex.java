@@ -38,6 +38,12 @@ public interface HammingIndex {
     /** Every code within Hamming distance {@code radius} of each query. */
     RangeResult rangeSearch(BinaryCodes queries, int radius);
 
+    /** Every stored code with its id, in ascending id order (a copy: Faiss's {@code reconstruct_n}). */
+    BinaryCodes codes();
+
+    /** The stored codes of those of {@code ids} that are present, in ascending id order (Faiss's {@code reconstruct}). */
+    BinaryCodes codesOf(long[] ids);
+
     /** Removes the codes with these ids (unknown ids are ignored); returns how many were removed. */
     int remove(long[] ids);
 

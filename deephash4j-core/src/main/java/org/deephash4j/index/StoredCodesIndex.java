@@ -69,6 +69,28 @@ abstract class StoredCodesIndex implements HammingIndex {
         return removed;
     }
 
+    @Override
+    public BinaryCodes codes() {
+        long[] all = new long[ids.size()];
+        java.util.Arrays.setAll(all, ids::id);
+        return BinaryCodes.of(bits, codes.toArray(), all);
+    }
+
+    @Override
+    public BinaryCodes codesOf(long[] wanted) {
+        int[] positions = java.util.Arrays.stream(wanted).mapToInt(ids::positionOf).filter(p -> p >= 0).sorted().distinct()
+                .toArray();
+        long[] words = new long[positions.length * wpc];
+        long[] found = new long[positions.length];
+        for (int i = 0; i < positions.length; i++) {
+            found[i] = ids.id(positions[i]);
+            for (int w = 0; w < wpc; w++) {
+                words[i * wpc + w] = codes.word(positions[i], w);
+            }
+        }
+        return BinaryCodes.of(bits, words, found);
+    }
+
     void checkQueries(BinaryCodes queries) {
         if (queries.bits() != bits) {
             throw new IllegalArgumentException("queries have " + queries.bits() + " bits, the index " + bits);

@@ -171,6 +171,33 @@ class IndexPropertyTest {
         assertEquals(3, index.search(q, 5).count(0));
     }
 
+    @ParameterizedTest
+    @MethodSource("types")
+    void storedCodesComeBackInIdOrder(String type) {
+        Random r = new Random(11);
+        long[] words = new long[2 * 300];
+        long[] ids = new long[300];
+        for (int i = 0; i < ids.length; i++) {
+            words[2 * i] = r.nextLong();
+            words[2 * i + 1] = r.nextLong();
+            ids[i] = 1_000 - 3L * i;
+        }
+        BinaryCodes added = BinaryCodes.of(128, words, ids);
+        HammingIndex index = IndexType.parse(type).create(128);
+        index.add(added);
+        index.remove(new long[] {1_000, 997});
+        BinaryCodes all = index.codes();
+        assertEquals(298, all.size());
+        for (int i = 0; i < all.size(); i++) {
+            assertEquals(1_000 - 3L * (299 - i), all.id(i), "ascending ids");
+            int from = (int) ((1_000 - all.id(i)) / 3);
+            assertEquals(0, all.distance(i, added, from), "the code added under that id");
+        }
+        BinaryCodes some = index.codesOf(new long[] {994, 5, 1_000, 991});
+        assertArrayEquals(new long[] {991, 994}, some.ids(), "absent ids are left out");
+        assertEquals(0, some.distance(1, added, 2));
+    }
+
     static Stream<String> types() {
         return Stream.of("flat", "mih");
     }
