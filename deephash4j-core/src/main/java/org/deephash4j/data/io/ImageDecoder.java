@@ -38,7 +38,16 @@ public final class ImageDecoder {
      * channels (1 for grey images, else 3) when {@code target} is {@code null}.
      */
     public static Image decode(Path file, ImageShape target) throws IOException {
-        BufferedImage img = read(file, target != null);
+        return decode(file, target, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #decode(Path, ImageShape)}, refusing an image whose header gives more than
+     * {@code maxSourcePixels} pixels before any of it is decoded (a service's bound on the work one
+     * upload can cause).
+     */
+    public static Image decode(Path file, ImageShape target, long maxSourcePixels) throws IOException {
+        BufferedImage img = read(file, target != null, maxSourcePixels);
         int orientation = ExifOrientation.read(file);
         boolean transposed = orientation >= 5;
         boolean grey = img.getColorModel().getNumColorComponents() == 1;
@@ -78,7 +87,7 @@ public final class ImageDecoder {
     }
 
     /** Decodes the file's first image within the pixel bound. */
-    static BufferedImage read(Path file, boolean resized) throws IOException {
+    static BufferedImage read(Path file, boolean resized, long maxSourcePixels) throws IOException {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             Iterator<ImageReader> readers = in == null ? java.util.Collections.emptyIterator() : ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -91,6 +100,10 @@ public final class ImageDecoder {
                 long h = reader.getHeight(0);
                 if (w <= 0 || h <= 0) {
                     throw new MalformedFileException(file, "image of " + w + " x " + h + " pixels");
+                }
+                if (w * h > maxSourcePixels) {
+                    throw new MalformedFileException(file, "image of " + w + " x " + h + " pixels is larger than the "
+                            + maxSourcePixels + " pixels allowed");
                 }
                 ImageReadParam param = reader.getDefaultReadParam();
                 if (w * h > MAX_DECODED_PIXELS) {

@@ -206,6 +206,14 @@ public final class ServedIndex implements Closeable {
      * writes are on disk.
      */
     public void put(List<Item> items, BinaryCodes codes, boolean upsert) throws IOException {
+        put(items, codes, upsert, Map.of());
+    }
+
+    /**
+     * As {@link #put(List, BinaryCodes, boolean)}, also storing JPEG thumbnails by id; they are on disk
+     * before the write is logged, so an acknowledged item's thumbnail is there after a crash.
+     */
+    public void put(List<Item> items, BinaryCodes codes, boolean upsert, Map<Long, byte[]> thumbnails) throws IOException {
         if (codes.bits() != settings.bits()) {
             throw new IllegalArgumentException("codes of " + codes.bits() + " bits for an index of " + settings.bits() + " bits");
         }
@@ -230,8 +238,24 @@ public final class ServedIndex implements Closeable {
                     }
                 }
             }
+            if (!thumbnails.isEmpty()) {
+                Files.createDirectories(dir.resolve("thumbs"));
+                for (Map.Entry<Long, byte[]> t : thumbnails.entrySet()) {
+                    AtomicFiles.write(thumbnailFile(t.getKey()), out -> out.write(t.getValue()));
+                }
+            }
             write(records);
         }
+    }
+
+    private Path thumbnailFile(long id) {
+        return dir.resolve("thumbs").resolve(id + ".jpg");
+    }
+
+    /** The stored thumbnail of item {@code id}, if it has one. */
+    public Optional<Path> thumbnail(long id) {
+        Path f = thumbnailFile(id);
+        return state.contains(id) && Files.isRegularFile(f) ? Optional.of(f) : Optional.empty();
     }
 
     /** Deletes {@code id}; returns whether it was present. */
@@ -241,6 +265,7 @@ public final class ServedIndex implements Closeable {
                 return false;
             }
             write(List.of(new LogRecord.Delete(id)));
+            Files.deleteIfExists(thumbnailFile(id));
             return true;
         }
     }
@@ -302,6 +327,13 @@ public final class ServedIndex implements Closeable {
             if (log.records() > 0) {
                 snapshot();
             }
+            log.close();
+        }
+    }
+
+    /** Closes the log without a snapshot, for an index about to be deleted; later writes fail. */
+    void discard() throws IOException {
+        synchronized (writeLock) {
             log.close();
         }
     }
