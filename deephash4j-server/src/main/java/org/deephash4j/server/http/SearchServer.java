@@ -42,6 +42,13 @@ public final class SearchServer implements AutoCloseable {
             config.jetty.multipartConfig.maxFileSize(options.maxBodyBytes(), io.javalin.config.SizeUnit.BYTES);
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
             config.startup.showJavalinBanner = false;
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/org/deephash4j/server/web";
+                files.location = io.javalin.http.staticfiles.Location.CLASSPATH;
+                files.headers = java.util.Map.of("Content-Security-Policy", "default-src 'self'; img-src 'self' blob: data:",
+                        "X-Content-Type-Options", "nosniff", "Cache-Control", "no-cache");
+            });
             config.routes.before("/v1/*", ctx -> {
                 cors(ctx);
                 if (key != null && IndexApi.needsKey(ctx) && !key.matches(presentedKey(ctx))) {
@@ -130,6 +137,15 @@ public final class SearchServer implements AutoCloseable {
             throw loadFailure;
         }
         return done;
+    }
+
+    /** The loaded indexes (after {@link #awaitReady}). */
+    public IndexRegistry indexes() {
+        IndexRegistry r = registry;
+        if (r == null) {
+            throw new IllegalStateException("the indexes are not loaded yet");
+        }
+        return r;
     }
 
     /** The loaded indexes; 503 while they load. */

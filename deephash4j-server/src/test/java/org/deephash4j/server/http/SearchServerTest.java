@@ -40,7 +40,7 @@ class SearchServerTest {
     private HttpFixture http;
 
     /** An LSH model of 3 x 16 x 16 images: random projections, enough to tell gradients apart. */
-    private static HashFunction model() {
+    static HashFunction model() {
         Random r = new Random(1);
         float[] x = new float[200 * 768];
         for (int i = 0; i < x.length; i++) {
