@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench/run", mixinStandardHelpOptions = true,
         description = "Benchmarks of deephash4j against reference programs, measured side by side in one run.",
-        subcommands = {EvalBench.class, SearchBench.class, TrainBench.class, ImagesBench.class, CommandLine.HelpCommand.class})
+        subcommands = {EvalBench.class, SearchBench.class, TrainBench.class, ImagesBench.class, ServeLoadBench.class,
+            CommandLine.HelpCommand.class})
 public final class BenchMain implements Runnable {
 
     @picocli.CommandLine.Spec

@@ -58,6 +58,10 @@ final class IndexApi {
             json(ctx, 200, JSON.createObjectNode().put("status", "ready"));
         });
         r.get("/v1/stats", this::stats);
+        r.get("/v1/openapi.json", ctx -> ctx.contentType("application/json").result(resource("/org/deephash4j/server/openapi.json")));
+        r.get("/api", ctx -> ctx.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' "
+                + "'unsafe-inline'").html(new String(resource("/org/deephash4j/server/api/api.html"),
+                java.nio.charset.StandardCharsets.UTF_8).replace("{{swagger}}", swaggerPath())));
         r.get("/v1/models", this::models);
         r.get("/v1/indexes", ctx -> {
             ArrayNode list = JSON.createArrayNode();
@@ -88,6 +92,22 @@ final class IndexApi {
         });
         r.post("/v1/indexes/{index}/search", this::search);
         r.post("/v1/encode", this::encode);
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = IndexApi.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + name + " is missing from the jar");
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    /** Where Javalin serves the Swagger UI webjar's files: its version is read from the jar's Maven metadata. */
+    private static String swaggerPath() throws IOException {
+        java.util.Properties p = new java.util.Properties();
+        p.load(new java.io.ByteArrayInputStream(resource("/META-INF/maven/org.webjars/swagger-ui/pom.properties")));
+        return "/webjars/swagger-ui/" + p.getProperty("version");
     }
 
     private static void json(Context ctx, int status, JsonNode body) {

@@ -42,11 +42,12 @@ public final class SearchServer implements AutoCloseable {
             config.jetty.multipartConfig.maxFileSize(options.maxBodyBytes(), io.javalin.config.SizeUnit.BYTES);
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
             config.startup.showJavalinBanner = false;
+            config.staticFiles.enableWebjars();
             config.staticFiles.add(files -> {
                 files.hostedPath = "/";
                 files.directory = "/org/deephash4j/server/web";
                 files.location = io.javalin.http.staticfiles.Location.CLASSPATH;
-                files.headers = java.util.Map.of("Content-Security-Policy", "default-src 'self'; img-src 'self' blob: data:",
+                files.headers = java.util.Map.of("Content-Security-Policy", "default-src 'self'; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'",
                         "X-Content-Type-Options", "nosniff", "Cache-Control", "no-cache");
             });
             config.routes.before("/v1/*", ctx -> {

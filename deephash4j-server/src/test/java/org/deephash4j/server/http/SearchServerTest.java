@@ -206,4 +206,26 @@ class SearchServerTest {
         ok(http.send("DELETE", "/v1/indexes/p", null, true), 204);
         refused(http.send("GET", "/v1/indexes/p", null, false), 404, "no index");
     }
+
+    @Test
+    void theOpenApiDocumentDescribesExactlyTheRoutesServed() throws Exception {
+        JsonNode doc = ok(http.send("GET", "/v1/openapi.json", null, false), 200);
+        assertEquals("3.1.0", doc.get("openapi").asText());
+        int operations = 0;
+        for (var path : (Iterable<Map.Entry<String, JsonNode>>) doc.get("paths").properties()::iterator) {
+            for (String method : List.of("get", "post", "put", "delete")) {
+                if (path.getValue().has(method)) {
+                    operations++;
+                    String concrete = path.getKey().replace("{name}", "nope").replace("{id}", "1");
+                    HttpResponse<String> r = http.send(method.toUpperCase(java.util.Locale.ROOT), concrete, "{}", true);
+                    assertTrue(!r.body().contains("no such endpoint") && r.statusCode() != 405, method + " " + concrete + ": " + r.body());
+                }
+            }
+        }
+        assertEquals(16, operations, "every operation of the API is documented");
+        HttpResponse<String> page = http.send("GET", "/api", null, false);
+        assertEquals(200, page.statusCode());
+        String bundle = page.body().replaceAll("(?s).*src=\"([^\"]*swagger-ui-bundle.js)\".*", "$1");
+        assertEquals(200, http.getBytes(bundle).statusCode(), "Swagger UI is served from the jar: " + bundle);
+    }
 }

@@ -96,6 +96,9 @@ class WebPageBrowserTest {
                 wait.until(d -> second.equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript(
                         "const h = document.querySelector('#results .hit'); return h && h.dataset.id;")));
                 assertTrue(browser.findElement(By.id("status")).getText().contains("results in"));
+                browser.get("http://127.0.0.1:" + server.port() + "/api");
+                wait.until(d -> d.findElements(By.cssSelector(".swagger-ui .opblock")).size() == 16);
+                Files.write(shot.resolveSibling("api-page.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
             } finally {
                 browser.quit();
             }
