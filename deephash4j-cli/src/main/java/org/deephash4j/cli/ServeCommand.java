@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.deephash4j.data.ImageShape;
 import org.deephash4j.data.fetch.DataHome;
 import org.deephash4j.hash.HashModels;
@@ -76,16 +75,7 @@ final class ServeCommand implements Callable<Integer> {
         ServerOptions options = new ServerOptions(host, port, dataDir, key, defaults.maxBodyBytes(), defaults.maxImages(),
                 defaults.maxCodes(), defaults.maxK(), defaults.maxPixels(), corsOrigin, encoders);
         SearchServer server = SearchServer.start(options);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.err.println("[serve] stopping: finishing requests, snapshotting the indexes...");
-            try {
-                server.close();
-            } catch (Exception e) {
-                System.err.println("[serve] error while stopping: " + e.getMessage());
-            }
-            stopped.countDown();
-        }));
+        server.closeAtShutdown();
         server.awaitReady(Duration.ofHours(1));
         System.err.printf(Locale.ROOT, "[serve] listening on http://%s:%d/ (ready in %.1f s); data in %s%n", host, server.port(),
                 (System.nanoTime() - t0) / 1e9, dataDir.toAbsolutePath());
@@ -106,7 +96,7 @@ final class ServeCommand implements Callable<Integer> {
                 System.err.println("[serve] encoded " + n + " images of " + images + " into index '" + name + "'");
             }
         }
-        stopped.await();
+        Thread.currentThread().join();
         return 0;
     }
 

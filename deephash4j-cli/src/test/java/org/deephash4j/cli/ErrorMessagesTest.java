@@ -122,4 +122,13 @@ class ErrorMessagesTest {
         assertTrue(output.contains("stopped by a signal: checkpoint saved to " + checkpoint), output);
         assertTrue(Files.exists(checkpoint), output);
     }
+
+    @Test
+    void serveRefusesAnOpenAddressWithoutAKeyAndAModelThatIsNotThere() {
+        assertEquals(2, Main.execute("serve", "--host", "0.0.0.0", "--port", "0", "--data", tmp.resolve("d").toString()));
+        assertTrue(console.err().contains("needs an API key"), console.err());
+        assertEquals(1, Main.execute("serve", "--model", tmp.resolve("none.dhm").toString(), "--port", "0", "--data",
+                tmp.resolve("d").toString()));
+        assertTrue(console.err().contains("none.dhm"), console.err());
+    }
 }

@@ -172,6 +172,18 @@ public final class SearchServer implements AutoCloseable {
         return requestsByClass.get(statusClass);
     }
 
+    /** Closes the service when the JVM is asked to stop (SIGTERM, Ctrl-C), before it exits. */
+    public void closeAtShutdown() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.println("[serve] stopping: finishing requests, snapshotting the indexes...");
+            try {
+                close();
+            } catch (IOException | RuntimeException e) {
+                System.err.println("[serve] error while stopping: " + e.getMessage());
+            }
+        }, "deephash-shutdown"));
+    }
+
     /** Stops accepting, lets requests in flight finish, snapshots every index. */
     @Override
     public void close() throws IOException {

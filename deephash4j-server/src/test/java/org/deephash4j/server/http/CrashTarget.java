@@ -12,6 +12,7 @@ public final class CrashTarget {
 
     public static void main(String[] args) throws Exception {
         SearchServer server = SearchServer.start(ServerOptions.defaults("127.0.0.1", 0, Path.of(args[0]), HttpFixture.KEY, Map.of()));
+        server.closeAtShutdown();
         server.awaitReady(Duration.ofMinutes(1));
         System.out.println("PORT " + server.port());
         System.out.flush();

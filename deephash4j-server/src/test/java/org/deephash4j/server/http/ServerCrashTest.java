@@ -128,7 +128,14 @@ class ServerCrashTest {
             }
         }
         assertTrue(acked.size() > 50, "the client got writes through: " + acked.size());
+        // SIGTERM: the service snapshots on the way out, so the next start has nothing to replay
         s.process().destroy();
-        s.process().waitFor(30, TimeUnit.SECONDS);
+        assertTrue(s.process().waitFor(30, TimeUnit.SECONDS));
+        s = launch();
+        JsonNode stats = JSON.readTree(s.http().send("GET", "/v1/indexes/c", null, false).body());
+        assertEquals(acked.size(), stats.get("items").asInt());
+        assertEquals(0, stats.get("logRecords").asInt(), "snapshotted at SIGTERM");
+        s.process().destroyForcibly();
+        s.process().waitFor(10, TimeUnit.SECONDS);
     }
 }
