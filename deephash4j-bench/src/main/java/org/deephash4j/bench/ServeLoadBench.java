@@ -113,11 +113,11 @@ final class ServeLoadBench implements Callable<Integer> {
             try (SearchServer server = SearchServer.start(options)) {
                 server.awaitReady(Duration.ofMinutes(5));
                 long t0 = System.nanoTime();
-                InitialData.importIndexFile(server.indexes(), file, "load", null);
+                InitialData.importIndexFile(server.registry(), file, "load", null);
                 System.err.printf(Locale.ROOT, "[bench] %d codes loaded into the service in %.1f s; %d clients, %d s, k = %d%n", codes,
                         (System.nanoTime() - t0) / 1e9, clients, seconds, k);
                 overHttp(server.port());
-                ServedIndex index = server.indexes().get("load").orElseThrow();
+                ServedIndex index = server.registry().get("load").orElseThrow();
                 library(index);
             }
         } finally {

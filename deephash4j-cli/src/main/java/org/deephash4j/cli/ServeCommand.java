@@ -82,7 +82,7 @@ final class ServeCommand implements Callable<Integer> {
         ImageEncoder first = encoders.isEmpty() ? null : encoders.values().iterator().next();
         if (index != null) {
             String name = indexName(index.getFileName().toString().replaceFirst("\\.dhi$", ""));
-            if (InitialData.importIndexFile(server.indexes(), index, name, first)) {
+            if (InitialData.importIndexFile(server.registry(), index, name, first)) {
                 System.err.println("[serve] imported " + index + " as index '" + name + "'");
             }
         }
@@ -91,7 +91,7 @@ final class ServeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--images needs a --model to encode them with");
             }
             String name = indexName(images.toAbsolutePath().normalize().getFileName().toString());
-            int n = InitialData.importImages(server.indexes(), images, name, first, System.err);
+            int n = InitialData.importImages(server.registry(), images, name, first, System.err);
             if (n >= 0) {
                 System.err.println("[serve] encoded " + n + " images of " + images + " into index '" + name + "'");
             }

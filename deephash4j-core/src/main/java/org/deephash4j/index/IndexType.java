@@ -20,14 +20,6 @@ public enum IndexType {
         return id;
     }
 
-    /** A new, empty index of this type for {@code bits}-bit codes (multi-index hashing chooses its substrings). */
-    public HammingIndex create(int bits) {
-        return switch (this) {
-            case FLAT -> new FlatIndex(bits);
-            case MIH -> new MultiIndexHashing(bits);
-        };
-    }
-
     /** The code an index file stores for this type. */
     int fileCode() {
         return ordinal();

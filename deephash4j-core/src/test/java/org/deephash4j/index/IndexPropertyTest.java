@@ -183,7 +183,7 @@ class IndexPropertyTest {
             ids[i] = 1_000 - 3L * i;
         }
         BinaryCodes added = BinaryCodes.of(128, words, ids);
-        HammingIndex index = IndexType.parse(type).create(128);
+        HammingIndex index = Indexes.create(IndexType.parse(type), 128);
         index.add(added);
         index.remove(new long[] {1_000, 997});
         BinaryCodes all = index.codes();

@@ -35,9 +35,9 @@ final class IndexApi {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ServerOptions options;
-    private final SearchServer server;
+    private final ServiceState server;
 
-    IndexApi(ServerOptions options, SearchServer server) {
+    IndexApi(ServerOptions options, ServiceState server) {
         this.options = options;
         this.server = server;
     }

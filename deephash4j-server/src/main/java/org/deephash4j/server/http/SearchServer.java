@@ -18,7 +18,7 @@ import org.deephash4j.server.store.IndexRegistry;
  * until they are loaded); {@link #close} stops accepting, lets requests in flight finish, and
  * snapshots every index.
  */
-public final class SearchServer implements AutoCloseable {
+public final class SearchServer implements AutoCloseable, ServiceState {
 
     private final ServerOptions options;
     private final Javalin app;
@@ -140,17 +140,9 @@ public final class SearchServer implements AutoCloseable {
         return done;
     }
 
-    /** The loaded indexes (after {@link #awaitReady}). */
-    public IndexRegistry indexes() {
-        IndexRegistry r = registry;
-        if (r == null) {
-            throw new IllegalStateException("the indexes are not loaded yet");
-        }
-        return r;
-    }
-
-    /** The loaded indexes; 503 while they load. */
-    IndexRegistry registry() {
+    /** The loaded indexes (after {@link #awaitReady}); a 503 {@link ApiProblem} while they load. */
+    @Override
+    public IndexRegistry registry() {
         IndexRegistry r = registry;
         if (r == null) {
             throw new ApiProblem(503, loadFailure != null ? "the indexes could not be loaded: " + loadFailure.getMessage()
@@ -159,16 +151,18 @@ public final class SearchServer implements AutoCloseable {
         return r;
     }
 
-    boolean ready() {
+    @Override
+    public boolean ready() {
         return registry != null;
     }
 
-    double uptimeSeconds() {
+    @Override
+    public double uptimeSeconds() {
         return (System.nanoTime() - startedNanos) / 1e9;
     }
 
-    /** Requests answered, by status class (index 2: 2xx ... 5: 5xx). */
-    long requests(int statusClass) {
+    @Override
+    public long requests(int statusClass) {
         return requestsByClass.get(statusClass);
     }
 

@@ -13,6 +13,7 @@ import org.deephash4j.codes.BinaryCodes;
 import org.deephash4j.index.FlatIndex;
 import org.deephash4j.index.HammingIndex;
 import org.deephash4j.index.IndexType;
+import org.deephash4j.index.Indexes;
 import org.deephash4j.index.RangeResult;
 import org.deephash4j.index.SearchResult;
 
@@ -148,7 +149,7 @@ final class Segments {
                     .filter(i -> !deleted.contains(baseCodes.id(i))).toArray());
         }
         BinaryCodes all = BinaryCodes.concat(kept, delta.codes());
-        HammingIndex newBase = type.create(bits);
+        HammingIndex newBase = Indexes.create(type, bits);
         newBase.add(all);
         Map<Long, Item> items = new HashMap<>(baseItems);
         deleted.forEach(items::remove);

@@ -17,6 +17,7 @@ import org.deephash4j.codes.BinaryCodes;
 import org.deephash4j.index.HammingIndex;
 import org.deephash4j.index.IndexFile;
 import org.deephash4j.index.IndexType;
+import org.deephash4j.index.Indexes;
 import org.deephash4j.io.AtomicFiles;
 import org.deephash4j.io.MalformedFileException;
 
@@ -108,7 +109,7 @@ public final class ServedIndex implements Closeable {
         Segments base;
         IndexType type = IndexType.parse(settings.type());
         if (generation == 0) {
-            base = Segments.of(type.create(settings.bits()), Map.of());
+            base = Segments.of(Indexes.create(type, settings.bits()), Map.of());
         } else {
             HammingIndex codes = IndexFile.load(dir.resolve("snapshot-" + generation + ".dhi"));
             if (codes.bits() != settings.bits()) {

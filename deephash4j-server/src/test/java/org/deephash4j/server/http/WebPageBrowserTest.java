@@ -57,7 +57,7 @@ class WebPageBrowserTest {
         try (SearchServer server = SearchServer.start(ServerOptions.defaults("127.0.0.1", 0, data, HttpFixture.KEY,
                 Map.of("lsh", encoder)))) {
             assertTrue(server.awaitReady(Duration.ofSeconds(30)));
-            assertEquals(9, InitialData.importImages(server.indexes(), photos, "photos", encoder, System.err));
+            assertEquals(9, InitialData.importImages(server.registry(), photos, "photos", encoder, System.err));
             ChromeOptions options = new ChromeOptions();
             options.setBinary(CHROMIUM.toString());
             options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,900");
