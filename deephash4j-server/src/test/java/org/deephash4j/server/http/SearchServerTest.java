@@ -172,8 +172,11 @@ class SearchServerTest {
     void badRequestsAreClearFourHundredsAndTheServiceKeepsServing() throws Exception {
         ok(http.send("POST", "/v1/indexes", "{\"name\": \"p\", \"model\": \"lsh\"}", true), 201);
         refused(http.send("POST", "/v1/indexes", "{\"name\": \"q\", \"bits\": 64}", false), 401, "needs the API key");
-        HttpResponse<String> wrong = http.send("DELETE", "/v1/indexes/p", null, false);
-        refused(wrong, 401, "needs the API key");
+        refused(http.send("DELETE", "/v1/indexes/p", null, false), 401, "needs the API key");
+        java.net.http.HttpRequest wrongKey = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + server.port() + "/v1/indexes/p")).DELETE()
+                .header("Authorization", "Bearer " + HttpFixture.KEY + "x").build();
+        refused(java.net.http.HttpClient.newHttpClient().send(wrongKey, HttpResponse.BodyHandlers.ofString()), 401, "the API key is wrong");
         refused(http.send("POST", "/v1/indexes", "{\"name\": \"p\", \"bits\": 64}", true), 409, "already exists");
         refused(http.send("POST", "/v1/indexes", "{\"name\": \"../../etc\", \"bits\": 64}", true), 400, "index names");
         refused(http.send("POST", "/v1/indexes", "{\"name\": \"x\", \"bits\": 64", true), 400, "not valid JSON");
