@@ -34,7 +34,7 @@ public final class Main extends CommandGroup {
 
     /** The subcommands, in the order of the usage help. */
     private static final List<Class<?>> SUBCOMMANDS = List.of(DataCommand.class, DemoCommand.class, FitCommand.class,
-            EncodeCommand.class, EvalCommand.class, IndexCommand.class, SearchCommand.class, ServeCommand.class, CompareCommand.class,
+            EncodeCommand.class, EvalCommand.class, IndexCommand.class, SearchCommand.class, ServeCommand.class, EsCommand.class, CompareCommand.class,
             MethodsCommand.class, CommandLine.HelpCommand.class);
 
     /** Runs the command line and returns the exit code (for tests and the launcher). */

@@ -84,6 +84,20 @@ public final class LocalElasticsearch implements AutoCloseable {
         return es;
     }
 
+    /**
+     * The distribution zip of the version this module is built against, where Maven keeps it (the build
+     * fetches it from Maven Central): {@code ~/.m2/repository/org/elasticsearch/distribution/integ-test-zip/...}.
+     */
+    public static Path defaultDistribution() throws IOException {
+        java.util.Properties p = new java.util.Properties();
+        try (var in = LocalElasticsearch.class.getResourceAsStream("distribution.properties")) {
+            p.load(in);
+        }
+        String v = p.getProperty("version");
+        return Path.of(System.getProperty("user.home"), ".m2", "repository", "org", "elasticsearch", "distribution", "integ-test-zip",
+                "elasticsearch", v, "elasticsearch-" + v + ".zip");
+    }
+
     /** The newest JDK 17 to 23 under /usr/lib/jvm, by its {@code release} file. */
     static Optional<Path> findJdk() throws IOException {
         Path root = Path.of("/usr/lib/jvm");
