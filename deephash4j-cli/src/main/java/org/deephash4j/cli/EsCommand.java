@@ -75,11 +75,18 @@ final class EsCommand extends CommandGroup {
                 index.push(c, l, 5_000);
                 System.err.printf(Locale.ROOT, "[es] %d codes of %d bits loaded into '%s' (%s) in %.1f s%n", index.count(), c.bits(),
                         target.index, hnsw ? "hnsw" : "flat", (System.nanoTime() - t0) / 1e9);
+            } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
+                throw refused(target, e);
             } finally {
                 client._transport().close();
             }
             return 0;
         }
+    }
+
+    /** An error Elasticsearch answered with, as an I/O error naming the server and its reason. */
+    static java.io.IOException refused(Target target, co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
+        return new java.io.IOException("Elasticsearch at " + target.url + " refused: " + e.error().reason() + " (" + e.error().type() + ")");
     }
 
     /** {@code deephash es search}. */
@@ -145,6 +152,8 @@ final class EsCommand extends CommandGroup {
                 ResultsFile.write(output, ResultsFile.Rows.of(q, r));
                 System.err.printf(Locale.ROOT, "[es] %d queries on '%s' in %.3f s; results in %s%n", q.size(), target.index,
                         (System.nanoTime() - t0) / 1e9, output.toAbsolutePath());
+            } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
+                throw refused(target, e);
             } finally {
                 client._transport().close();
             }
