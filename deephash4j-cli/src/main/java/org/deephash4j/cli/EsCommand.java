@@ -19,7 +19,6 @@ import org.deephash4j.elasticsearch.EsCodeIndex;
 import org.deephash4j.hash.HashFunction;
 import org.deephash4j.hash.HashModels;
 import org.deephash4j.index.SearchResult;
-import org.deephash4j.server.encode.ImageEncoder;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -176,7 +175,7 @@ final class EsCommand extends CommandGroup {
                 throw new IllegalArgumentException("--image needs a --model to encode it with");
             }
             HashFunction f = HashModels.load(model);
-            ImageShape s = shape != null ? ImageShape.parse(shape) : ImageEncoder.inferShape(f.inputDimension());
+            ImageShape s = shape != null ? ImageShape.parse(shape) : ImageShape.squareFor(f.inputDimension());
             Image img = ImageDecoder.decode(query.image, s);
             float[] values = new float[s.pixels()];
             FeatureMatrix.scalePixels(img.pixels(), 0, values, 0, values.length);

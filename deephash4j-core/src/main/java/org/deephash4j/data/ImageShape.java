@@ -41,4 +41,15 @@ public record ImageShape(int channels, int height, int width) {
     public String toString() {
         return channels + "x" + height + "x" + width;
     }
+
+    /** The square image shape (3 x s x s, else 1 x s x s) with {@code dimension} values: a model's input as an image. */
+    public static ImageShape squareFor(int dimension) {
+        for (int channels : new int[] {3, 1}) {
+            int side = (int) Math.round(Math.sqrt(dimension / (double) channels));
+            if (side * side * channels == dimension) {
+                return new ImageShape(channels, side, side);
+            }
+        }
+        throw new IllegalArgumentException("an input of " + dimension + " values is no square image: give the shape");
+    }
 }

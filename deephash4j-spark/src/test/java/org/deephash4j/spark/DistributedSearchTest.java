@@ -15,7 +15,6 @@ import org.deephash4j.eval.ZeroRelevantRule;
 import org.deephash4j.index.FlatIndex;
 import org.deephash4j.index.SearchResult;
 import org.deephash4j.util.ProgressListener;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,17 +24,20 @@ class DistributedSearchTest {
     static SparkSession spark;
     static JavaSparkContext sc;
 
-    @BeforeAll
-    static void start() {
-        spark = SparkSession.builder().master("local[2]").appName("deephash4j-test").config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.driver.host", "127.0.0.1").config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-                .getOrCreate();
-        sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    /** The tests' Spark: local mode, 2 threads, loopback only, no UI; one per test JVM, stopped at its exit. */
+    static synchronized SparkSession session() {
+        if (spark == null) {
+            spark = SparkSession.builder().master("local[2]").appName("deephash4j-test").config("spark.driver.bindAddress", "127.0.0.1")
+                    .config("spark.driver.host", "127.0.0.1").config("spark.ui.enabled", "false")
+                    .config("spark.sql.shuffle.partitions", "4").getOrCreate();
+            Runtime.getRuntime().addShutdownHook(new Thread(spark::stop));
+        }
+        return spark;
     }
 
-    @AfterAll
-    static void stop() {
-        spark.stop();
+    @BeforeAll
+    static void start() {
+        sc = JavaSparkContext.fromSparkContext(session().sparkContext());
     }
 
     /** Codes with ties aplenty: 16-bit, around class centres. */

@@ -40,27 +40,13 @@ public final class ImageEncoder {
     public ImageEncoder(String name, HashFunction function, ImageShape shape, long maxPixels, Path scratch) {
         this.name = name;
         this.function = function;
-        this.shape = shape != null ? shape : inferShape(function.inputDimension());
+        this.shape = shape != null ? shape : ImageShape.squareFor(function.inputDimension());
         if (this.shape.pixels() != function.inputDimension()) {
             throw new IllegalArgumentException("model '" + name + "' takes " + function.inputDimension() + " values, images of shape "
                     + this.shape + " have " + this.shape.pixels());
         }
         this.maxPixels = maxPixels;
         this.scratch = scratch;
-    }
-
-    /** The square image shape (3 x s x s, else 1 x s x s) with {@code dimension} values. */
-    public static ImageShape inferShape(int dimension) {
-        for (int channels : new int[] {3, 1}) {
-            if (dimension % channels == 0) {
-                int side = (int) Math.round(Math.sqrt(dimension / channels));
-                if (side * side * channels == dimension) {
-                    return new ImageShape(channels, side, side);
-                }
-            }
-        }
-        throw new IllegalArgumentException("a model of input dimension " + dimension + " does not take square images: give "
-                + "their shape");
     }
 
     public String name() {
