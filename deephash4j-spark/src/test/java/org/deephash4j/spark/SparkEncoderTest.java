@@ -115,6 +115,13 @@ class SparkEncoderTest {
                         .otherwise(functions.regexp_extract(functions.col("path"), "img(\\d+)\\.png$", 1).cast("long")));
         List<Row> out = SparkEncoder.encodeImages(files, "id", file, "m", null).collectAsList();
         assertEquals(7, out.size());
+        // the spark-submit entry point: the same folder into Parquet, ids by path order
+        Path parquet = tmp.resolve("images.parquet");
+        assertEquals(7, SparkMain.run(spark, "encode", "--model", file.toString(), "--images", dir.toString(), "--output",
+                parquet.toString()));
+        List<Row> written = spark.read().parquet(parquet.toString()).orderBy("id").collectAsList();
+        assertTrue(((String) written.get(0).getAs("error")).contains("not a readable image"), "broken.png sorts first");
+        assertEquals(6, written.stream().filter(row -> row.getAs("error") == null).count());
         for (Row row : out) {
             long id = row.getLong(0);
             if (id == 99) {
