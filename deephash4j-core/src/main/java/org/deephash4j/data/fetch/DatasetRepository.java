@@ -20,7 +20,6 @@ import org.deephash4j.data.InMemoryImageDataset;
 import org.deephash4j.data.io.HashNetListReader;
 import org.deephash4j.data.io.IdxDatasetLoader;
 import org.deephash4j.data.io.ImageFolderReader;
-import org.deephash4j.io.AtomicFiles;
 import org.deephash4j.io.Checksums;
 import org.deephash4j.io.CompressedFiles;
 import org.deephash4j.io.Folders;
@@ -240,15 +239,7 @@ public final class DatasetRepository {
     }
 
     private Path publishUnverified(KnownDataset ds, Path staging, String markerPrefix) throws IOException {
-        AtomicFiles.writeString(staging.resolve(MARKER), markerPrefix + markerText(ds));
-        Path dir = home.dataset(ds.id());
-        if (Files.exists(dir)) {
-            Path old = dir.resolveSibling(dir.getFileName() + ".old-" + System.nanoTime());
-            Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
-            Folders.deleteTree(old);
-        }
-        Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
-        return dir;
+        return CacheFolders.publish(staging, home.dataset(ds.id()), markerPrefix + markerText(ds));
     }
 
     private static void copyFiles(KnownDataset ds, Path source, Path staging) throws IOException {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -96,13 +95,7 @@ public final class EmojiData {
             List<Item> items = index(staging);
             writeItems(staging.resolve(ITEMS), items);
             writeSplits(staging, items);
-            AtomicFiles.writeString(staging.resolve(CacheFolders.MARKER), MARKER_TEXT);
-            if (Files.exists(dir)) {
-                Folders.deleteTree(dir);
-            }
-            Files.createDirectories(dir.getParent());
-            Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
-            return dir;
+            return CacheFolders.publish(staging, dir, MARKER_TEXT);
         } finally {
             if (Files.exists(staging)) {
                 Folders.deleteTree(staging);
