@@ -105,7 +105,8 @@ public final class TorchScriptBackbone extends AbstractBlock implements AutoClos
     private NDArray adapt(NDArray y) {
         Shape s = y.getShape();
         if (s.dimension() == 4) {
-            return tokens ? Tokens.fromMap(new NDList(y)).singletonOrThrow() : y.mean(new int[] {2, 3});
+            // PyTorch's engine in DJL averages over one axis per call: flatten the grid, then average it
+            return tokens ? Tokens.fromMap(new NDList(y)).singletonOrThrow() : y.reshape(s.get(0), s.get(1), -1).mean(new int[] {2});
         }
         if (s.dimension() == 2 && !tokens) {
             return y;

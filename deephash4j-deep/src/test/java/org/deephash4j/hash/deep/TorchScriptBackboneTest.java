@@ -66,6 +66,33 @@ class TorchScriptBackboneTest {
         }
     }
 
+    @Test
+    void poolsAGridModuleAndReadsItsPatchTokens() throws IOException {
+        float[] x = Npy.read(FIXTURE.resolve("tiny_cnn_input.npy")).toFloatArray();
+        float[] maps = Npy.read(FIXTURE.resolve("tiny_grid_output.npy")).toFloatArray();
+        Block b = Backbones.create("torchscript:" + FIXTURE.resolve("tiny_grid.pt"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            b.initialize(m, DataType.FLOAT32, new Shape(4, 1, 28, 28));
+            NDArray in = m.create(FloatBuffer.wrap(x), new Shape(4, 1, 28, 28));
+            NDArray pooled = b.forward(new ParameterStore(m, false), new NDList(in), false).singletonOrThrow();
+            assertEquals(new Shape(4, 16), pooled.getShape(), "an (N, 16, 14, 14) grid is average-pooled");
+            float[] want = new float[4 * 16];
+            for (int i = 0; i < 4 * 16; i++) {
+                double sum = 0;
+                for (int p = 0; p < 196; p++) {
+                    sum += maps[i * 196 + p];
+                }
+                want[i] = (float) (sum / 196);
+            }
+            assertArrayEquals(want, pooled.toFloatArray(), 1e-5f);
+            NDArray tokens = Backbones.tokens("torchscript:x", b).forward(new ParameterStore(m, false), new NDList(in), false)
+                    .singletonOrThrow();
+            assertEquals(new Shape(4, 196, 16), tokens.getShape(), "one token per grid cell");
+            float[] t = tokens.toFloatArray();
+            assertEquals(maps[(2 * 16 + 5) * 196 + 37], t[(2 * 196 + 37) * 16 + 5], 1e-5f, "token 37 of image 2, channel 5");
+        }
+    }
+
     /** 4 classes of images: a bright square in one quadrant, plus noise. */
     static FeatureMatrix quadrants(int n, int[] classes) {
         SeededRandom r = new SeededRandom(5);

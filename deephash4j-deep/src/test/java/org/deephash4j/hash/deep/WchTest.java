@@ -54,7 +54,7 @@ class WchTest {
             assertEquals(attendedEncoding ? "self-attention" : "mean of raw tokens", f.contents().config().get("encode_pooling"));
             assertEquals(straightThrough ? "sign, straight-through (tanh gradient)" : "tanh",
                     f.contents().config().get("codes_in_training"));
-            java.nio.file.Path file = dir.resolve(backbone + ".dhm");
+            java.nio.file.Path file = dir.resolve(backbone.replaceAll("[^A-Za-z0-9]", "_") + ".dhm");
             HashModels.save(file, f, java.util.Map.of("data", "synthetic"));
             HashFunction loaded = HashModels.load(file);
             assertArrayEquals(codes.words(), loaded.encode(x, null).words(), backbone + ": a loaded model encodes bit-exactly");
@@ -62,6 +62,12 @@ class WchTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    @Test
+    void trainsOnATorchScriptModulesFeatureGrid() {
+        // a TorchScript backbone returning (N, D, H, W) maps: WCH reads them as patch tokens, trains, saves and reloads
+        trainsSavesAndReloadsBitExactly("torchscript:" + TorchScriptBackboneTest.FIXTURE.resolve("tiny_grid.pt"));
     }
 
     @Test
