@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.deephash4j.codes.BinaryCodes;
-import org.deephash4j.codes.BitOrder;
 import org.deephash4j.codes.CodeFiles;
 import org.deephash4j.data.FeatureMatrix;
 import org.deephash4j.data.Image;
@@ -164,12 +163,7 @@ final class EsCommand extends CommandGroup {
                 return CodeFiles.read(query.queries, bitOrder.order);
             }
             if (query.code != null) {
-                BinaryCodes.checkBits(bits);
-                if (query.code.length() != bits / 4) {
-                    throw new IllegalArgumentException("a " + bits + "-bit code is " + bits / 4 + " hex digits (--bits), got "
-                            + query.code.length());
-                }
-                return BinaryCodes.fromPackedBytes(java.util.HexFormat.of().parseHex(query.code), bits, BitOrder.BIG, null);
+                return BinaryCodes.fromHex(query.code, bits, 0);
             }
             if (model == null) {
                 throw new IllegalArgumentException("--image needs a --model to encode it with");

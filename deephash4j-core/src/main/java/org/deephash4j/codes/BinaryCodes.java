@@ -120,6 +120,35 @@ public final class BinaryCodes {
         return out;
     }
 
+    /**
+     * Code {@code i} as hex, most significant bit first ({@link BitOrder#BIG}: code bit 0 is the high bit of
+     * the first byte): the text form of Elasticsearch's, OpenSearch's and Vespa's bit vectors.
+     */
+    public String hex(int i) {
+        StringBuilder sb = new StringBuilder(bits / 4);
+        for (int k = 0; k < bits / 8; k++) {
+            int b = (int) (words[i * wordsPerCode + (k >>> 3)] >>> ((k & 7) << 3)) & 0xFF;
+            sb.append(Character.forDigit(b >>> 4, 16)).append(Character.forDigit(b & 15, 16));
+        }
+        return sb.toString();
+    }
+
+    /** One {@code bits}-bit code from its {@link #hex} form, under {@code id}; refuses text of another length or not hex. */
+    public static BinaryCodes fromHex(String hex, int bits, long id) {
+        checkBits(bits);
+        if (hex == null || hex.length() != bits / 4) {
+            throw new IllegalArgumentException("a code of " + bits + " bits is " + bits / 4 + " hex digits, got "
+                    + (hex == null ? "none" : hex.length()));
+        }
+        byte[] bytes;
+        try {
+            bytes = java.util.HexFormat.of().parseHex(hex);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("a code must be hex digits: " + e.getMessage());
+        }
+        return fromPackedBytes(bytes, bits, BitOrder.BIG, new long[] {id});
+    }
+
     /** Code length in bits (a multiple of 8, at most {@value #MAX_BITS}). */
     public int bits() {
         return bits;

@@ -108,4 +108,24 @@ class BinaryCodesTest {
         BinaryCodes constant = BinaryCodes.fromSigns(new float[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 8, null);
         assertEquals(1.0, constant.bitImbalance(), 1e-12);
     }
+
+    @Test
+    void hexIsThePackedBigEndianBytesAndReadsBack() {
+        java.util.Random r = new java.util.Random(6);
+        long[] w = r.longs(2 * 5).toArray();
+        BinaryCodes c = BinaryCodes.of(128, w, null);
+        byte[] packed = c.toPackedBytes(BitOrder.BIG);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(java.util.HexFormat.of().formatHex(packed, 16 * i, 16 * i + 16), c.hex(i));
+            BinaryCodes back = BinaryCodes.fromHex(c.hex(i), 128, 40 + i);
+            assertEquals(0, back.distance(0, c, i));
+            assertEquals(40 + i, back.id(0));
+        }
+        assertEquals("80", BinaryCodes.fromHex("80", 8, 0).hex(0));
+        assertEquals(true, BinaryCodes.fromHex("80", 8, 0).bit(0, 0), "code bit 0 is the high bit of the first byte");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BinaryCodes.fromHex("00ff", 64, 0)).getMessage()
+                .contains("16 hex digits, got 4"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BinaryCodes.fromHex("zz00000000000000", 64, 0)).getMessage()
+                .contains("hex digits"));
+    }
 }

@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,15 +80,13 @@ public final class EsCodeIndex {
         if (labels != null && labels.size() != codes.size()) {
             throw new IllegalArgumentException(codes.size() + " codes with " + labels.size() + " labels");
         }
-        byte[] packed = codes.toPackedBytes(BitOrder.BIG);
-        int bytesPerCode = codes.bits() / 8;
         for (int from = 0; from < codes.size(); from += batch) {
             BulkRequest.Builder b = new BulkRequest.Builder().index(index);
             for (int i = from; i < Math.min(codes.size(), from + batch); i++) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 long id = codes.id(i);
                 doc.put("id", id);
-                doc.put("code", HexFormat.of().formatHex(packed, i * bytesPerCode, (i + 1) * bytesPerCode));
+                doc.put("code", codes.hex(i));
                 if (labels != null) {
                     doc.put("labels", labels.classesOf(i));
                 }

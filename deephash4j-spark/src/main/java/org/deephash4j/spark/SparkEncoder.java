@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -160,7 +159,7 @@ public final class SparkEncoder {
         int bytes = codes.bits() / 8;
         for (int i = 0; i < codes.size(); i++) {
             byte[] code = java.util.Arrays.copyOfRange(packed, i * bytes, (i + 1) * bytes);
-            out.add(RowFactory.create(idArray[i], code, HexFormat.of().formatHex(code), codes.bits(), modelId, null));
+            out.add(RowFactory.create(idArray[i], code, codes.hex(i), codes.bits(), modelId, null));
         }
         ids.clear();
         vectors.clear();

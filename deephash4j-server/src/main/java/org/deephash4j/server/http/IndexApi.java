@@ -395,7 +395,7 @@ final class IndexApi {
         ServedIndex.StoredItem s = index.get(id)
                 .orElseThrow(() -> ApiProblem.notFound("no item " + id + " in index '" + index.settings().name() + "'"));
         ObjectNode n = itemJson(index, s.item());
-        n.put("code", HexCodes.format(s.code(), 0));
+        n.put("code", s.code().hex(0));
         json(ctx, 200, n);
     }
 
@@ -474,7 +474,7 @@ final class IndexApi {
             results.add(n);
         }
         ObjectNode out = JSON.createObjectNode();
-        out.put("query", HexCodes.format(query, 0));
+        out.put("query", query.hex(0));
         out.set("results", results);
         out.put("took_ms", Math.round((System.nanoTime() - t0) / 1e4) / 100.0);
         json(ctx, 200, out);
@@ -525,6 +525,6 @@ final class IndexApi {
             throw ApiProblem.badRequest("encode takes one multipart part named 'image', got " + files.size());
         }
         BinaryCodes code = model.encode(List.of(decode(model, files.get(0), "the image").input()), new long[] {0});
-        json(ctx, 200, JSON.createObjectNode().put("model", model.name()).put("bits", code.bits()).put("code", HexCodes.format(code, 0)));
+        json(ctx, 200, JSON.createObjectNode().put("model", model.name()).put("bits", code.bits()).put("code", code.hex(0)));
     }
 }
