@@ -308,22 +308,13 @@ public final class RetrievalEvaluator {
             }
             markRelevance(ql, q, dbl, covered, threshold, !config.fullReport());
 
-            int found = 0;
-            double sumPrecision = 0;
-            for (int pos = 0; pos < maxCut; pos++) {
-                if (relevantAt[pos]) {
-                    found++;
-                    sumPrecision += (double) found / (pos + 1);
-                }
-                foundAt[pos + 1] = found;
-                sumAt[pos + 1] = sumPrecision;
-            }
+            AveragePrecision.prefixSums(relevantAt, maxCut, foundAt, sumAt);
             boolean drop = config.zeroRelevant() == ZeroRelevantRule.DROP_QUERY;
             for (int c = 0; c < mapCuts.length; c++) {
                 int k = mapCuts[c];
                 int f = foundAt[k];
                 if (f > 0 || !drop) {
-                    sums.map[c] += f == 0 ? 0 : sumAt[k] / f;
+                    sums.map[c] += AveragePrecision.at(k, foundAt, sumAt);
                     sums.mapCounted[c]++;
                 }
                 tie.expected(count, relevantCount, threshold + 1, k, expected);

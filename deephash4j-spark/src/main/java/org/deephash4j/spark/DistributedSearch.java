@@ -9,6 +9,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deephash4j.codes.BinaryCodes;
 import org.deephash4j.data.MultiHotLabels;
+import org.deephash4j.eval.AveragePrecision;
 import org.deephash4j.eval.ZeroRelevantRule;
 import org.deephash4j.index.SearchResult;
 import scala.Tuple2;
@@ -77,20 +78,10 @@ public final class DistributedSearch {
             }
             int[] foundAt = new int[maxCut + 1];
             double[] sumAt = new double[maxCut + 1];
-            int found = 0;
-            double sum = 0;
-            for (int pos = 0; pos < maxCut; pos++) {
-                if (rel[pos]) {
-                    found++;
-                    sum += (double) found / (pos + 1);
-                }
-                foundAt[pos + 1] = found;
-                sumAt[pos + 1] = sum;
-            }
+            AveragePrecision.prefixSums(rel, maxCut, foundAt, sumAt);
             for (int c = 0; c < mapCuts.length; c++) {
-                int f = foundAt[mapCuts[c]];
-                if (f > 0 || zeroRelevant != ZeroRelevantRule.DROP_QUERY) {
-                    map[c] += f == 0 ? 0 : sumAt[mapCuts[c]] / f;
+                if (foundAt[mapCuts[c]] > 0 || zeroRelevant != ZeroRelevantRule.DROP_QUERY) {
+                    map[c] += AveragePrecision.at(mapCuts[c], foundAt, sumAt);
                     counted[c]++;
                 }
             }
