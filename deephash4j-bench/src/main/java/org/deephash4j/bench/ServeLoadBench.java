@@ -126,12 +126,14 @@ final class ServeLoadBench implements Callable<Integer> {
         return 0;
     }
 
-    private void overHttp(int port) throws InterruptedException {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-        String base = "http://127.0.0.1:" + port + "/v1/indexes/load";
-        Tally searches = new Tally(clients);
-        Tally adds = new Tally(clients);
-        AtomicLong nextId = new AtomicLong(codes);
+    /** One operation of client {@code client}, drawing from its own random sequence. */
+    @FunctionalInterface
+    private interface Step {
+        void run(int client, SeededRandom r);
+    }
+
+    /** Runs {@link #clients} threads, each repeating {@code step} until the phase's {@link #seconds} are over. */
+    private void runClients(Step step) throws InterruptedException {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
@@ -139,33 +141,44 @@ final class ServeLoadBench implements Callable<Integer> {
             threads.add(Thread.ofPlatform().start(() -> {
                 SeededRandom r = new SeededRandom(100 + me);
                 while (System.nanoTime() < end) {
-                    boolean add = r.nextInt(10) == 0;
-                    String code = HexFormat.of().toHexDigits(r.nextLong());
-                    HttpRequest req = add
-                            ? HttpRequest.newBuilder(URI.create(base + "/items")).header("X-API-Key", KEY)
-                                    .POST(HttpRequest.BodyPublishers.ofString("{\"items\": [{\"id\": " + nextId.getAndIncrement()
-                                            + ", \"code\": \"" + code + "\"}]}")).build()
-                            : HttpRequest.newBuilder(URI.create(base + "/search"))
-                                    .POST(HttpRequest.BodyPublishers.ofString("{\"code\": \"" + code + "\", \"k\": " + k + "}")).build();
-                    long t = System.nanoTime();
-                    Tally tally = add ? adds : searches;
-                    try {
-                        HttpResponse<String> resp = client.send(req, HttpResponse.BodyHandlers.ofString());
-                        if (resp.statusCode() / 100 != 2) {
-                            tally.errors.incrementAndGet();
-                            continue;
-                        }
-                    } catch (Exception e) {
-                        tally.errors.incrementAndGet();
-                        continue;
-                    }
-                    tally.add(me, (System.nanoTime() - t) / 1000);
+                    step.run(me, r);
                 }
             }));
         }
         for (Thread t : threads) {
             t.join();
         }
+    }
+
+    private void overHttp(int port) throws InterruptedException {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        String base = "http://127.0.0.1:" + port + "/v1/indexes/load";
+        Tally searches = new Tally(clients);
+        Tally adds = new Tally(clients);
+        AtomicLong nextId = new AtomicLong(codes);
+        runClients((me, r) -> {
+            boolean add = r.nextInt(10) == 0;
+            String code = HexFormat.of().toHexDigits(r.nextLong());
+            HttpRequest req = add
+                    ? HttpRequest.newBuilder(URI.create(base + "/items")).header("X-API-Key", KEY)
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"items\": [{\"id\": " + nextId.getAndIncrement()
+                                    + ", \"code\": \"" + code + "\"}]}")).build()
+                    : HttpRequest.newBuilder(URI.create(base + "/search"))
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"code\": \"" + code + "\", \"k\": " + k + "}")).build();
+            long t = System.nanoTime();
+            Tally tally = add ? adds : searches;
+            try {
+                HttpResponse<String> resp = client.send(req, HttpResponse.BodyHandlers.ofString());
+                if (resp.statusCode() / 100 != 2) {
+                    tally.errors.incrementAndGet();
+                    return;
+                }
+            } catch (Exception e) {
+                tally.errors.incrementAndGet();
+                return;
+            }
+            tally.add(me, (System.nanoTime() - t) / 1000);
+        });
         System.out.println("HTTP, " + clients + " clients, 90 % search / 10 % add:");
         System.out.println("  " + searches.summary("searches by code", seconds));
         System.out.println("  " + adds.summary("adds (fsynced)", seconds));
@@ -174,23 +187,12 @@ final class ServeLoadBench implements Callable<Integer> {
 
     private void library(ServedIndex index) throws InterruptedException {
         Tally searches = new Tally(clients);
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
-        List<Thread> threads = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            int me = c;
-            threads.add(Thread.ofPlatform().start(() -> {
-                SeededRandom r = new SeededRandom(100 + me);
-                while (System.nanoTime() < end) {
-                    BinaryCodes q = BinaryCodes.of(64, new long[] {r.nextLong()}, new long[] {0});
-                    long t = System.nanoTime();
-                    index.view().search(q, k, Set.of());
-                    searches.add(me, (System.nanoTime() - t) / 1000);
-                }
-            }));
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
+        runClients((me, r) -> {
+            BinaryCodes q = BinaryCodes.of(64, new long[] {r.nextLong()}, new long[] {0});
+            long t = System.nanoTime();
+            index.view().search(q, k, Set.of());
+            searches.add(me, (System.nanoTime() - t) / 1000);
+        });
         System.out.println("library (ServedIndex.view().search, no HTTP), " + clients + " threads:");
         System.out.println("  " + searches.summary("searches by code", seconds));
     }
