@@ -132,12 +132,12 @@ final class EsCommand extends CommandGroup {
         @Mixin
         BitOrderOption bitOrder;
 
-        @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Results: .csv or .json.")
-        Path output;
+        @Mixin
+        ResultsFile results;
 
         @Override
         public Integer call() throws Exception {
-            ResultsFile.checkName(output);
+            results.check();
             if (k < 1 || k > 10_000) {
                 throw new IllegalArgumentException("-k must be in [1, 10000], got " + k);
             }
@@ -147,9 +147,9 @@ final class EsCommand extends CommandGroup {
                 long t0 = System.nanoTime();
                 SearchResult r = new EsCodeIndex(client, target.index).search(q, k, numCandidates == null ? 10 * k : numCandidates,
                         labels);
-                ResultsFile.write(output, ResultsFile.Rows.of(q, r));
+                results.write(ResultsFile.Rows.of(q, r));
                 System.err.printf(Locale.ROOT, "[es] %d queries on '%s' in %.3f s; results in %s%n", q.size(), target.index,
-                        (System.nanoTime() - t0) / 1e9, output.toAbsolutePath());
+                        (System.nanoTime() - t0) / 1e9, results.output.toAbsolutePath());
             } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
                 throw refused(target, e);
             } finally {

@@ -13,26 +13,27 @@ import java.util.Locale;
 import org.deephash4j.codes.BinaryCodes;
 import org.deephash4j.index.SearchResult;
 import org.deephash4j.io.AtomicFiles;
+import picocli.CommandLine.Option;
 
 /**
- * Search results as a file: CSV ({@code query_id,rank,id,distance}) or JSON, chosen by the name, written
- * atomically; the one writer of {@code search} and {@code es search}.
+ * Search results as a file (the {@code -o} option of {@code search} and {@code es search}, a picocli
+ * mixin): CSV ({@code query_id,rank,id,distance}) or JSON, chosen by the name, written atomically.
  */
 final class ResultsFile {
 
-    private ResultsFile() {
-    }
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Results: .csv or .json.")
+    Path output;
 
-    /** Refuses an output name that is neither .csv nor .json. */
-    static void checkName(Path output) {
+    /** Refuses an output name that is neither .csv nor .json (before any work is done). */
+    void check() {
         String name = output.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!name.endsWith(".json") && !name.endsWith(".csv")) {
             throw new IllegalArgumentException("--output must end in .csv or .json, got '" + output + "'");
         }
     }
 
-    static void write(Path output, Rows rows) throws IOException {
-        checkName(output);
+    void write(Rows rows) throws IOException {
+        check();
         boolean json = output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
         AtomicFiles.write(output, out -> {
             if (json) {

@@ -34,15 +34,15 @@ final class SearchCommand implements Callable<Integer> {
     @Mixin
     BitOrderOption bitOrder;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Results: .csv or .json.")
-    Path output;
+    @Mixin
+    ResultsFile results;
 
     @Override
     public Integer call() throws Exception {
         if (k != null && radius != null) {
             throw new IllegalArgumentException("give either -k or --radius, not both");
         }
-        ResultsFile.checkName(output);
+        results.check();
         HammingIndex index = IndexFile.load(indexFile);
         BinaryCodes q = CodeFiles.read(queries, bitOrder.order);
         long t0 = System.nanoTime();
@@ -55,9 +55,9 @@ final class SearchCommand implements Callable<Integer> {
             rows = ResultsFile.Rows.of(q, r);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        ResultsFile.write(output, rows);
+        results.write(rows);
         System.err.printf(Locale.ROOT, "[search] %d queries on a %s index of %d codes in %.3f s; results in %s%n", q.size(),
-                index.type(), index.size(), seconds, output.toAbsolutePath());
+                index.type(), index.size(), seconds, results.output.toAbsolutePath());
         return 0;
     }
 }
