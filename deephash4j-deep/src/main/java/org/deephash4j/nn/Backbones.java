@@ -27,11 +27,13 @@ import java.util.Locale;
  *       dropout 0.1), LayerNorm, then the mean over the patch tokens: 64 features (49 tokens for
  *       28x28 images, 64 for 32x32);</li>
  *   <li>{@code mlp}: flatten, 2 x [linear 512 - BN - ReLU]: 512 features; for feature vectors;</li>
+ *   <li>{@code mobilenetv2}, {@code mobilenetv2:block_N}: the ImageNet-pretrained MobileNetV2 rebuilt from its
+ *       published weights ({@link PretrainedBackbone}), frozen unless a method fine-tunes it; any image size;</li>
  *   <li>{@code torchscript:PATH}: the user's TorchScript module ({@link TorchScriptBackbone}), fine-tuned.</li>
  * </ul>
  * Methods that need patch features (WCH) take {@link #tokens} of a backbone: the same blocks without the
  * final pooling, giving {@code (N, P, d)} tokens whose mean is the pooled feature vector ({@code cnn}: the
- * 7x7 (8x8) cells of the last feature map; {@code vit}: the patch tokens).
+ * 7x7 (8x8) cells of the last feature map; {@code vit}: the patch tokens; pretrained: the cut layer's cells).
  */
 public final class Backbones {
 
@@ -40,7 +42,9 @@ public final class Backbones {
 
     /** Names of the backbones. */
     public static java.util.List<String> names() {
-        return java.util.List.of("cnn", "resnet", "vit", "mlp");
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("cnn", "resnet", "vit", "mlp"));
+        all.addAll(PretrainedBackbone.names());
+        return java.util.List.copyOf(all);
     }
 
     /** The backbone called {@code name}. */
@@ -51,13 +55,16 @@ public final class Backbones {
         if (TorchScriptBackbone.isTorchScript(name)) {
             return TorchScriptBackbone.fromSpec(name);
         }
+        if (PretrainedBackbone.isPretrained(name)) {
+            return PretrainedBackbone.create(name);
+        }
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "cnn" -> smallCnn();
             case "resnet" -> resnet();
             case "vit" -> vit();
             case "mlp" -> mlp();
             default -> throw new IllegalArgumentException("unknown backbone '" + name + "' (" + String.join(", ", names())
-                    + ", torchscript:PATH)");
+                    + ", mobilenetv2:block_N, torchscript:PATH)");
         };
     }
 
@@ -106,9 +113,12 @@ public final class Backbones {
         if (backbone instanceof TorchScriptBackbone ts) {
             return ts.tokens();
         }
+        if (backbone instanceof PretrainedBackbone p) {
+            return p.tokens();
+        }
         String kind = name.toLowerCase(Locale.ROOT);
         if (!kind.equals("cnn") && !kind.equals("vit")) {
-            throw new IllegalArgumentException("backbone '" + name + "' gives no patch tokens (cnn, vit and TorchScript feature maps do)");
+            throw new IllegalArgumentException("backbone '" + name + "' gives no patch tokens (cnn, vit, pretrained and TorchScript feature maps do)");
         }
         SequentialBlock t = new SequentialBlock();
         java.util.List<Block> children = backbone.getChildren().values();
