@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench/run", mixinStandardHelpOptions = true,
         description = "Benchmarks of deephash4j against reference programs, measured side by side in one run.",
-        subcommands = {EvalBench.class, SearchBench.class, TrainBench.class, ImagesBench.class, ServeLoadBench.class, EsBench.class, SparkBench.class,
+        subcommands = {EvalBench.class, SearchBench.class, TrainBench.class, BackboneBench.class, ImagesBench.class, ServeLoadBench.class, EsBench.class, SparkBench.class,
             CommandLine.HelpCommand.class})
 public final class BenchMain implements Runnable {
 
