@@ -142,7 +142,13 @@ public final class PretrainedBackbone extends AbstractBlock {
     /** Freezes the network (or lets it train). */
     public void setFrozen(boolean freeze) {
         frozen[0] = freeze;
-        network.freezeParameters(freeze);
+        freeze(freeze);
+    }
+
+    /** Sets whether the network's weights take gradients; BatchNorm's running statistics never do. */
+    private void freeze(boolean freeze) {
+        network.freezeParameters(freeze, p -> p.getType() != ai.djl.nn.Parameter.Type.RUNNING_MEAN
+                && p.getType() != ai.djl.nn.Parameter.Type.RUNNING_VAR);
     }
 
     /** The network's input side in pixels (images are resized to it). */
@@ -253,7 +259,7 @@ public final class PretrainedBackbone extends AbstractBlock {
         network.initialize(manager, dataType, new Shape(s.get(0), s.get(1), inputSize, inputSize));
         network.loadWeights(weights);
         if (frozen[0]) {
-            network.freezeParameters(true);
+            freeze(true);
         }
     }
 

@@ -23,6 +23,7 @@ import org.deephash4j.hash.HashFunction;
 import org.deephash4j.hash.ModelContents;
 import org.deephash4j.nn.Backbones;
 import org.deephash4j.nn.DeepEngine;
+import org.deephash4j.nn.PretrainedBackbone;
 import org.deephash4j.nn.TorchScriptBackbone;
 import org.deephash4j.nn.Weights;
 
@@ -244,9 +245,11 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
             // every running statistic starts at 0 and is divided by 1 - m^steps at the end (as Adam corrects
             // its moments), so the result depends only on the images: not on training's statistics, not on a start value
             java.util.List<NDArray> running = new java.util.ArrayList<>();
+            PretrainedBackbone pretrained = pretrainedIn(network);
+            java.util.Set<String> keep = pretrained != null && pretrained.frozen() ? parameterIds(pretrained) : java.util.Set.of();
             for (Pair<String, Parameter> p : network.getParameters()) {
                 Parameter.Type type = p.getValue().getType();
-                if (type == Parameter.Type.RUNNING_MEAN || type == Parameter.Type.RUNNING_VAR) {
+                if ((type == Parameter.Type.RUNNING_MEAN || type == Parameter.Type.RUNNING_VAR) && !keep.contains(p.getValue().getId())) {
                     running.add(p.getValue().getArray().muli(0));
                 }
             }
@@ -284,6 +287,9 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
         config = Map.copyOf(c);
     }
 
+    /** Configuration key saying that the pretrained backbone is frozen: its weights are the published ones, not in the file. */
+    static final String FROZEN_BACKBONE = "backbone_frozen";
+
     /** Configuration key saying where the BatchNorm statistics come from. */
     public static final String BN_STATISTICS = "bn_statistics";
 
@@ -308,9 +314,12 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
         if (module != null) {
             sections.put(TorchScriptBackbone.SECTION, module.moduleBytes());
         }
-        java.util.Set<String> inModule = parameterIds(module);
+        java.util.Set<String> elsewhere = notSaved(network);
+        if (pretrainedIn(network) != null) {
+            c.put(FROZEN_BACKBONE, pretrainedIn(network).frozen());
+        }
         for (Pair<String, Parameter> p : network.getParameters()) {
-            if (!inModule.contains(p.getValue().getId())) {
+            if (!elsewhere.contains(p.getValue().getId())) {
                 arrays.put(p.getKey(), ModelContents.widen(p.getValue().getArray().toFloatArray()));
             }
         }
@@ -322,11 +331,31 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
      * weights and buffers, saved as one section rather than as arrays.
      */
     private static TorchScriptBackbone torchScriptIn(Block network) {
+        return backboneOf(network) instanceof TorchScriptBackbone ts ? ts : null;
+    }
+
+    /** The pretrained backbone of {@code network}'s encoder, or {@code null}. */
+    static PretrainedBackbone pretrainedIn(Block network) {
+        return backboneOf(network) instanceof PretrainedBackbone p ? p : null;
+    }
+
+    /** The backbone block of an encoding network (unwrapped from the method's encoding-time pooling). */
+    private static Block backboneOf(Block network) {
         Block encoder = network.getChildren().get(0).getValue();
-        if (encoder instanceof org.deephash4j.nn.AttendedPooling a) {
-            encoder = a.backbone();
+        return encoder instanceof org.deephash4j.nn.AttendedPooling a ? a.backbone() : encoder;
+    }
+
+    /**
+     * The parameters a model file does not hold: a TorchScript module's (saved as one section) and a
+     * frozen pretrained backbone's (the published weights, loaded from the package).
+     */
+    private static java.util.Set<String> notSaved(Block network) {
+        java.util.Set<String> ids = parameterIds(torchScriptIn(network));
+        PretrainedBackbone p = pretrainedIn(network);
+        if (p != null && p.frozen()) {
+            ids.addAll(parameterIds(p));
         }
-        return encoder instanceof TorchScriptBackbone ts ? ts : null;
+        return ids;
     }
 
     /** The ids of {@code block}'s parameters (none for {@code null}). */
@@ -358,10 +387,13 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
         Block backboneBlock = torchScript ? TorchScriptBackbone.fromBytes(c.section(TorchScriptBackbone.SECTION),
                 c.method() + " model's backbone") : Backbones.create(backbone);
         SequentialBlock net = network(encodingBackbone.apply(backboneBlock), c.bits(), layer);
+        if (backboneBlock instanceof PretrainedBackbone p) {
+            p.setFrozen(Boolean.TRUE.equals(c.config().get(FROZEN_BACKBONE)));
+        }
         net.initialize(manager, DataType.FLOAT32, inputShape(shape, 1));
-        java.util.Set<String> inModule = parameterIds(torchScriptIn(net));
+        java.util.Set<String> elsewhere = notSaved(net);
         for (Pair<String, Parameter> p : net.getParameters()) {
-            if (inModule.contains(p.getValue().getId())) {
+            if (elsewhere.contains(p.getValue().getId())) {
                 continue;
             }
             NDArray a = p.getValue().getArray();
@@ -370,6 +402,7 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
         Map<String, Object> config = new LinkedHashMap<>(c.config());
         config.remove("backbone");
         config.remove("input_shape");
+        config.remove(FROZEN_BACKBONE);
         return new DeepHashFunction(c.method(), c.bits(), backbone, shape, config, manager, net, manager);
     }
 

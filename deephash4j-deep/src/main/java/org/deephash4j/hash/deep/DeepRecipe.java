@@ -39,12 +39,23 @@ public final class DeepRecipe<C extends DeepConfig> {
     }
 
     /**
+     * Augmented views of each image a method draws its pairs from on a frozen pretrained backbone, whose
+     * features are computed once per view (docs/pretrained.md: chosen on the validation split).
+     */
+    public static final int PRETRAINED_FEATURE_VIEWS = 8;
+
+    /**
      * A method's defaults adjusted for their backbone: a TorchScript backbone is pre-trained, so it
-     * fine-tunes at a tenth of the heads' rate where the method's default is the full rate.
+     * fine-tunes at a tenth of the heads' rate where the method's default is the full rate; a published
+     * pretrained backbone ({@code mobilenetv2}) is frozen (rate 0), and its unsupervised methods draw
+     * their views from {@value #PRETRAINED_FEATURE_VIEWS} cached augmented views of each image.
      */
     static <C extends DeepConfig> C forBackbone(C c) {
         if (org.deephash4j.nn.TorchScriptBackbone.isTorchScript(c.backbone()) && c.training().backboneLrScale() == 1f) {
             return DeepConfig.withTraining(c, c.training().with("backboneLrScale", PRE_TRAINED_BACKBONE_LR_SCALE));
+        }
+        if (org.deephash4j.nn.PretrainedBackbone.isPretrained(c.backbone()) && c.training().backboneLrScale() == 1f) {
+            return DeepConfig.withTraining(c, c.training().with("backboneLrScale", 0f).with("featureViews", PRETRAINED_FEATURE_VIEWS));
         }
         return c;
     }

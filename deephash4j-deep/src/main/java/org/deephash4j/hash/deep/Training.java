@@ -57,9 +57,17 @@ public final class Training {
      *     un-augmented training images ({@link DeepHashFunction#recalibrateBatchNorm}) instead of kept as
      *     training leaves them (running averages of the last augmented batches); when set, the model an
      *     {@link EpochListener} gets is re-estimated too
+     * @param featureViews how many augmented views of each image training draws from (0: a new view every
+     *     epoch); with a frozen pretrained backbone each view's features are computed once and remembered
      */
     public record Settings(int epochs, int batchSize, float learningRate, float backboneLrScale, float weightDecay,
-            Optimiser optimiser, Schedule schedule, Augmentation augmentation, long seed, boolean reestimateBatchNorm) {
+            Optimiser optimiser, Schedule schedule, Augmentation augmentation, long seed, boolean reestimateBatchNorm, int featureViews) {
+
+        /** Settings drawing a new augmented view every epoch. */
+        public Settings(int epochs, int batchSize, float learningRate, float backboneLrScale, float weightDecay, Optimiser optimiser,
+                Schedule schedule, Augmentation augmentation, long seed, boolean reestimateBatchNorm) {
+            this(epochs, batchSize, learningRate, backboneLrScale, weightDecay, optimiser, schedule, augmentation, seed, reestimateBatchNorm, 0);
+        }
 
         /**
          * The settings most methods start from: 30 epochs, batch 64, Adam at lr 1e-3 without weight decay,
@@ -75,9 +83,10 @@ public final class Training {
         }
 
         public Settings {
-            if (epochs <= 0 || batchSize <= 1 || !(learningRate > 0) || !(backboneLrScale >= 0) || !(weightDecay >= 0)) {
+            if (epochs <= 0 || batchSize <= 1 || !(learningRate > 0) || !(backboneLrScale >= 0) || !(weightDecay >= 0) || featureViews < 0) {
                 throw new IllegalArgumentException("invalid training settings: epochs " + epochs + ", batch " + batchSize
-                        + ", lr " + learningRate + ", backbone scale " + backboneLrScale + ", weight decay " + weightDecay);
+                        + ", lr " + learningRate + ", backbone scale " + backboneLrScale + ", weight decay " + weightDecay
+                        + ", feature views " + featureViews);
             }
         }
 
@@ -93,6 +102,9 @@ public final class Training {
             m.put("schedule", schedule.describe());
             m.put("augmentation", augmentation.description());
             m.put("seed", seed);
+            if (featureViews > 0) {
+                m.put("feature_views", featureViews);
+            }
             // a re-estimate replaces the first with the number of images it used
             m.put(DeepHashFunction.BN_STATISTICS, reestimateBatchNorm ? "re-estimated on the un-augmented training images"
                     : "running averages of the last training batches");
@@ -115,6 +127,9 @@ public final class Training {
                     + "rotation 10; natural = crop, flip, jitter, grey, blur; mocov2 = two different views; or a SPEC such as "
                     + "crop=0.8-1,rotate=10 (keys crop=MIN-MAX, rotate=DEG, flip=P, jitter=S[@P], grey=P, blur=P).",
                     s -> AugmentationSpec.nameOf(s.augmentation()), (s, v) -> s.with("augmentation", AugmentationSpec.named(v))),
+            Setting.component("feature-views", "K", "Augmented views of each image that training draws its pairs from (0: a new "
+                    + "view every epoch); with a frozen pretrained backbone each view's features are computed once and cached.",
+                    "featureViews"),
             Setting.component("recalibrate-bn", null, "Re-estimate the BatchNorm statistics on the un-augmented training images "
                     + "after training (and before an epoch's evaluation) instead of keeping those of the last augmented batches.",
                     "reestimateBatchNorm"));

@@ -67,6 +67,10 @@ final class TrainingLoop {
         }
         int steps = n / batch;
         DeepEngine.seed(s.seed());
+        org.deephash4j.nn.PretrainedBackbone pretrained = DeepHashFunction.pretrainedIn(task.encoder());
+        if (pretrained != null) {
+            pretrained.setFrozen(s.backboneLrScale() == 0);
+        }
         NDManager manager = NDManager.newBaseManager();
         Model model = Model.newInstance(task.method());
         model.setBlock(task.trainingBlock());
@@ -258,6 +262,9 @@ final class TrainingLoop {
         }
     }
 
+    /** Mixed into the seed of the generator that picks an image's kept views. */
+    private static final long KEPT_VIEW_PICK = 0x6B43A9B5D2E8F17CL;
+
     /** The seed of view {@code view}'s augmentation: view 0 uses the run's seed, so one-view methods see the same images as before. */
     static long viewSeed(long seed, int view) {
         return view == 0 ? seed : seed ^ (0xD1B54A32D192ED03L * view);
@@ -295,6 +302,20 @@ final class TrainingLoop {
             source = new float[shape.pixels()];
         }
 
+        /**
+         * Which of an image's {@code featureViews} kept views the task's views are at this epoch and
+         * position (two different ones when there are two), or {@code null} when every epoch draws new views.
+         */
+        int[] keptViews(int epoch, int position) {
+            int k = settings.featureViews();
+            if (k == 0) {
+                return null;
+            }
+            SeededRandom pick = Augmentation.randomFor(settings.seed() ^ KEPT_VIEW_PICK, epoch, position);
+            int first = pick.nextInt(k);
+            return new int[] {first, k == 1 ? first : (first + 1 + pick.nextInt(k - 1)) % k};
+        }
+
         void fill(int epoch, int step, int[] perm, int slot) {
             int d = shape.pixels();
             Augmentation a = settings.augmentation();
@@ -302,12 +323,16 @@ final class TrainingLoop {
             for (int b = 0; b < batch; b++) {
                 int position = step * batch + b;
                 int item = perm[position];
+                int[] kept = keptViews(epoch, position);
                 for (int v = 0; v < task.views(); v++) {
                     if (a.isIdentity()) {
                         System.arraycopy(images, item * d, x[slot][v], b * d, d);
                     } else {
                         System.arraycopy(images, item * d, source, 0, d);
-                        a.view(v).apply(source, view, shape, Augmentation.randomFor(viewSeed(settings.seed(), v), epoch, position));
+                        // a kept view depends only on the image and its number: the same pixels every time it is drawn
+                        SeededRandom random = kept == null ? Augmentation.randomFor(viewSeed(settings.seed(), v), epoch, position)
+                                : Augmentation.randomFor(viewSeed(settings.seed(), kept[v]), 0, item);
+                        a.view(kept == null ? v : kept[v]).apply(source, view, shape, random);
                         System.arraycopy(view, 0, x[slot][v], b * d, d);
                     }
                 }
