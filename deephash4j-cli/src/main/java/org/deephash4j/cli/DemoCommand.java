@@ -28,6 +28,7 @@ import org.deephash4j.eval.ReportRun;
 import org.deephash4j.data.ImageShape;
 import org.deephash4j.hash.SupervisedHashMethod;
 import org.deephash4j.hash.deep.DeepMethods;
+import org.deephash4j.nn.PretrainedBackbone;
 import org.deephash4j.hash.classic.ClassicMethods;
 import org.deephash4j.io.AtomicFiles;
 import picocli.CommandLine.Command;
@@ -82,6 +83,15 @@ final class DemoCommand implements Callable<Integer> {
                 + "Default: ${DEFAULT-VALUE}.")
     List<String> methods;
 
+    @Option(names = "--features", paramLabel = "pixels|mobilenetv2|mobilenetv2:block_N",
+            description = "What the classic methods hash: raw pixels, or the pooled features of a pretrained network (computed once, "
+                + "cached under $DEEPHASH_HOME/features). Default: mobilenetv2 for colour images, pixels for grey ones.")
+    String features;
+
+    @Option(names = "--backbone", paramLabel = "NAME",
+            description = "The deep methods' backbone. Default: the --features network, frozen (WCH on its block_10 grid); cnn on pixels.")
+    String backbone;
+
     @Option(names = "--deep-epochs", defaultValue = "10", description = "Training epochs of the deep methods (default: ${DEFAULT-VALUE}).")
     int deepEpochs;
 
@@ -118,7 +128,19 @@ final class DemoCommand implements Callable<Integer> {
         List<Map<String, Object>> jsonRuns = new ArrayList<>();
         for (String spec : data) {
             say("loading data set '" + spec + "' (fetched into the cache on first use)");
-            BenchmarkImages images = repo.load(spec, imageOptions.shape(), imageOptions.strict, new ConsoleProgress());
+            BenchmarkImages loaded = repo.load(spec, imageOptions.shape(), imageOptions.strict, new ConsoleProgress());
+            String featureName = features != null ? features : loaded.images().fixedShape().orElseThrow().channels() == 3
+                    ? PRETRAINED_DEFAULT : PIXELS;
+            boolean pretrained = !featureName.equals(PIXELS);
+            if (pretrained && !PretrainedBackbone.isPretrained(featureName)) {
+                throw new IllegalArgumentException("--features must be pixels or a pretrained network (" + String.join(", ",
+                        PretrainedBackbone.names()) + ", mobilenetv2:block_N), got '" + featureName + "'");
+            }
+            if (pretrained && imageOptions.shape() == null && loaded.images().fixedShape().orElseThrow().height() < PRETRAINED_MIN_SIDE) {
+                say("decoding again at " + PRETRAINED_SHAPE + " for the pretrained network (--shape to choose)");
+                loaded = repo.load(spec, PRETRAINED_SHAPE, imageOptions.strict, new ConsoleProgress());
+            }
+            BenchmarkImages images = loaded;
             FeatureInput.reportSkipped(images.skipped());
             String name = images.images().name();
             Protocol p = Protocols.parse(protocolFor(name, protocol));
@@ -128,11 +150,14 @@ final class DemoCommand implements Callable<Integer> {
             Path out = data.size() == 1 ? output : output.resolve(name);
             SplitFiles.write(out.resolve("split"), p, name, split);
             FeatureMatrix pixels = images.images().pixelFeatures();
-            say("features: raw pixels scaled to [0, 1], " + pixels.columns() + " dimensions");
+            ImageShape shape = images.images().fixedShape().orElseThrow();
+            FeatureMatrix classicInput = pretrained ? PretrainedBackbone.features(featureName, pixels, shape, new ConsoleProgress()) : pixels;
+            String featureText = pretrained ? featureName + " pooled features (frozen, ImageNet-pretrained)" : "pixels / 255";
+            say("classic methods' features: " + (pretrained ? featureText : "raw pixels scaled to [0, 1]") + ", "
+                    + classicInput.columns() + " dimensions");
 
             List<HashingExperiment.Outcome> outcomes = new ArrayList<>();
             List<ReportRun> runs = new ArrayList<>();
-            ImageShape shape = images.images().fixedShape().orElseThrow();
             Map<String, String> bestEpochs = new LinkedHashMap<>();
             List<String> failures = new ArrayList<>();
             for (String methodName : methods) {
@@ -140,9 +165,9 @@ final class DemoCommand implements Callable<Integer> {
                 for (int b : bits) {
                     EpochReport report = new EpochReport(deepEpochs, evalEvery, false,
                             f -> HashingExperiment.evaluate(f, pixels, images.images().labels(), split));
-                    SupervisedHashMethod method = deep ? DeepMethods.recipe(methodName, b, "cnn", shape, seed)
-                            .withTraining(t -> t.with("epochs", deepEpochs)).asHashMethod(shape, report, new ConsoleProgress())
-                            : SupervisedHashMethod.ignoringLabels(ClassicMethods.byName(methodName));
+                    SupervisedHashMethod method = deep ? DeepMethods.recipe(methodName, b, deepBackbone(methodName, pretrained ? featureName
+                            : null, b, shape), shape, seed).withTraining(t -> t.with("epochs", deepEpochs)).asHashMethod(shape, report,
+                            new ConsoleProgress()) : SupervisedHashMethod.ignoringLabels(ClassicMethods.byName(methodName));
                     runsStarted++;
                     say(String.format(Locale.ROOT, "run %d/%d (%s elapsed): ", runsStarted, runsTotal, elapsed(start))
                             + (deep ? "training " + method.name() + " (" + deepEpochs + " epochs)" : "fitting "
@@ -150,7 +175,8 @@ final class DemoCommand implements Callable<Integer> {
                             + (split.query().length + split.database().length) + ", evaluating");
                     HashingExperiment.Outcome o;
                     try {
-                        o = HashingExperiment.run(method, b, seed, pixels, images.images().labels(), split, new ConsoleProgress());
+                        o = HashingExperiment.run(method, b, seed, deep ? pixels : classicInput, images.images().labels(), split,
+                                new ConsoleProgress());
                     } catch (IllegalStateException | IllegalArgumentException e) {
                         if (!deep) {
                             throw e;
@@ -168,11 +194,12 @@ final class DemoCommand implements Callable<Integer> {
                     Path codesFile = out.resolve("codes").resolve(o.method() + "-" + o.bits() + CodeFile.EXTENSION);
                     CodeFile.write(codesFile, o.codes());
                     runs.add(new ReportRun(o.method() + " " + o.bits(), Map.of("dataset", name, "protocol", p.describe(),
-                            "method", o.method(), "bits", o.bits(), "features", "pixels / 255", "codes", codesFile.toString()),
+                            "method", o.method(), "bits", o.bits(), "features", deep ? "images" : featureText, "codes", codesFile.toString()),
                             o.metrics()));
                     Map<String, Object> fig = new LinkedHashMap<>(o.figures());
                     fig.put("dataset", name);
                     fig.put("protocol", p.name());
+                    fig.put("features", deep ? "images" : featureText);
                     jsonRuns.add(fig);
                 }
             }
@@ -189,7 +216,6 @@ final class DemoCommand implements Callable<Integer> {
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("datasets", data);
-        json.put("features", "pixels / 255");
         json.put("seed", seed);
         json.put("conventions", EvalConfig.standard().describe());
         json.put("results", jsonRuns);
@@ -200,6 +226,27 @@ final class DemoCommand implements Callable<Integer> {
         }
         say(String.format(Locale.ROOT, "done in %.1f s; results in %s", (System.nanoTime() - start) / 1e9, output.toAbsolutePath()));
         return 0;
+    }
+
+    private static final String PIXELS = "pixels";
+    private static final String PRETRAINED_DEFAULT = "mobilenetv2";
+    /** Images smaller than this are decoded again at {@link #PRETRAINED_SHAPE} for a pretrained network (emoji are 64 x 64). */
+    private static final int PRETRAINED_MIN_SIDE = 64;
+    private static final ImageShape PRETRAINED_SHAPE = new ImageShape(3, 64, 64);
+
+    /**
+     * The backbone of deep method {@code method}: {@code --backbone} if given; else on a pretrained
+     * network {@code features} (its token stage for a method that learns from patch tokens); else {@code cnn}.
+     */
+    private String deepBackbone(String method, String features, int bits, ImageShape shape) {
+        if (backbone != null) {
+            return backbone;
+        }
+        if (features == null) {
+            return "cnn";
+        }
+        return DeepMethods.recipe(method, bits, features, shape, seed).method().patchTokens() ? PretrainedBackbone.tokenStage(features)
+                : features;
     }
 
     /** Time since {@code startNanos}, as minutes and seconds. */

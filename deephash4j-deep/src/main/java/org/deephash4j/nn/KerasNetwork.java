@@ -42,6 +42,10 @@ public final class KerasNetwork extends AbstractBlock {
 
     private final List<Layer> layers = new ArrayList<>();
     private final String output;
+    /** For inference: each convolution followed by a BatchNorm, as one convolution with the BatchNorm folded in (weight, bias). */
+    private Map<String, NDArray[]> folded;
+    /** The BatchNorm layers folded into their convolution. */
+    private final Set<String> foldedNorms = new HashSet<>();
 
     private KerasNetwork(String output) {
         super((byte) 1);
@@ -160,6 +164,51 @@ public final class KerasNetwork extends AbstractBlock {
         return output;
     }
 
+    /**
+     * Folds every BatchNorm that directly follows a convolution (its only consumer) into that convolution,
+     * for inference: {@code w' = w * g}, {@code b' = beta + (b - mean) * g} with
+     * {@code g = gamma / sqrt(var + eps)}. Inference forward passes then run one convolution instead of a
+     * convolution and a normalisation (a third fewer full-size tensors); training passes are unchanged.
+     * The folded weights are a snapshot: call again after the weights change, or {@link #unfold}.
+     */
+    public void foldBatchNorm() {
+        Map<String, Integer> consumers = new HashMap<>();
+        for (Layer l : layers) {
+            l.inputs().forEach(in -> consumers.merge(in, 1, Integer::sum));
+        }
+        Map<String, Layer> byName = new HashMap<>();
+        layers.forEach(l -> byName.put(l.name(), l));
+        Map<String, NDArray[]> f = new HashMap<>();
+        foldedNorms.clear();
+        for (Layer bn : layers) {
+            if (!bn.kind().equals("BatchNormalization") || bn.inputs().size() != 1) {
+                continue;
+            }
+            Layer conv = byName.get(bn.inputs().get(0));
+            if (conv == null || !(conv.kind().equals("Conv2D") || conv.kind().equals("DepthwiseConv2D")) || consumers.get(conv.name()) != 1
+                    || !"linear".equals(conv.config().path("activation").asText("linear"))) {
+                continue;
+            }
+            PairList<String, Parameter> cp = conv.block().getParameters();
+            PairList<String, Parameter> bp = bn.block().getParameters();
+            NDArray w = cp.get("weight").getArray();
+            float eps = (float) bn.config().path("epsilon").asDouble(1e-3);
+            NDArray g = bp.get("gamma").getArray().div(bp.get("runningVar").getArray().add(eps).sqrt());
+            NDArray bias = cp.contains("bias") ? cp.get("bias").getArray() : w.getManager().zeros(g.getShape());
+            NDArray foldedWeight = w.mul(g.reshape(-1, 1, 1, 1));
+            NDArray foldedBias = bp.get("beta").getArray().add(bias.sub(bp.get("runningMean").getArray()).mul(g));
+            f.put(conv.name(), new NDArray[] {foldedWeight.stopGradient(), foldedBias.stopGradient()});
+            foldedNorms.add(bn.name());
+        }
+        folded = f;
+    }
+
+    /** Drops the folded weights: every pass runs the layers as published. */
+    public void unfold() {
+        folded = null;
+        foldedNorms.clear();
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         Map<String, NDArray> values = new HashMap<>();
@@ -172,6 +221,16 @@ public final class KerasNetwork extends AbstractBlock {
 
     private NDArray apply(ParameterStore store, Layer l, NDArray x, Map<String, NDArray> values, boolean training) {
         JsonNode c = l.config();
+        if (!training && folded != null) {
+            NDArray[] wb = folded.get(l.name());
+            if (wb != null) {
+                return Conv2d.conv2d(padSame(c, x), wb[0], wb[1], pair(c, "strides"), symmetricPadding(c), new Shape(1, 1),
+                        l.kind().equals("DepthwiseConv2D") ? (int) x.getShape().get(1) : 1).singletonOrThrow();
+            }
+            if (foldedNorms.contains(l.name())) {
+                return x;
+            }
+        }
         return switch (l.kind()) {
             case "InputLayer" -> x;
             case "ZeroPadding2D" -> x.pad(new Shape(c.path("padding").path(1).path(0).asLong(), c.path("padding").path(1).path(1).asLong(),

@@ -54,12 +54,14 @@ public final class PretrainedBackbone extends AbstractBlock {
     private final boolean tokens;
     /** Shared with the token view, so freezing one freezes both. */
     private final boolean[] frozen;
+    /** Whether the network's BatchNorm layers are folded (shared with the token view, like the network). */
+    private final boolean[] folded;
     /** The memo of the maps, opened on first use; shared with the token view. */
     private final FeatureMemo[] memo;
     private final Path memoFolder;
 
     private PretrainedBackbone(String name, KerasNetwork network, Map<String, TfjsLayersModel.Tensor> weights, int inputSize,
-            boolean tokens, boolean[] frozen, FeatureMemo[] memo, Path memoFolder) {
+            boolean tokens, boolean[] frozen, boolean[] folded, FeatureMemo[] memo, Path memoFolder) {
         super((byte) 1);
         this.name = name;
         this.network = addChildBlock("network", network);
@@ -67,6 +69,7 @@ public final class PretrainedBackbone extends AbstractBlock {
         this.inputSize = inputSize;
         this.tokens = tokens;
         this.frozen = frozen;
+        this.folded = folded;
         this.memo = memo;
         this.memoFolder = memoFolder;
     }
@@ -74,6 +77,50 @@ public final class PretrainedBackbone extends AbstractBlock {
     /** The names of the pretrained backbones, as users give them. */
     public static List<String> names() {
         return List.of(MOBILENET, MOBILENET + ":block_10");
+    }
+
+    /**
+     * The backbone a method that learns from patch tokens uses when asked for {@code name}: for the whole
+     * {@code mobilenetv2}, its 14 x 14 grid of {@code block_10}, the last stage that is pure ImageNet
+     * (the 7 x 7 grid of the top layer comes from the part fine-tuned on another task); any other name as given.
+     */
+    public static String tokenStage(String name) {
+        return name.equalsIgnoreCase(MOBILENET) ? MOBILENET + ":block_10" : name;
+    }
+
+    /**
+     * The pooled features of {@code images} (rows of pixels in [0, 1] of {@code shape}) through the frozen
+     * backbone {@code name}, remembered in the feature cache: the features the classic methods take.
+     */
+    public static org.deephash4j.data.FeatureMatrix features(String name, org.deephash4j.data.FeatureMatrix images,
+            org.deephash4j.data.ImageShape shape, ProgressListener progress) {
+        PretrainedBackbone b = create(name);
+        b.setFrozen(true);
+        int n = images.rows();
+        int d = shape.pixels();
+        if (images.columns() != d) {
+            throw new IllegalArgumentException("images of " + shape + " have " + d + " values, got rows of " + images.columns());
+        }
+        int batch = EXTRACTION_BATCH;
+        try (NDManager m = NDManager.newBaseManager()) {
+            b.initialize(m, DataType.FLOAT32, new Shape(1, shape.channels(), shape.height(), shape.width()));
+            int dim = (int) b.getOutputShapes(new Shape[] {new Shape(1, shape.channels(), shape.height(), shape.width())})[0].get(1);
+            float[] out = new float[n * dim];
+            ParameterStore ps = new ParameterStore(m, false);
+            progress.start("features of " + n + " images through " + name + " (cached after the first time)", n);
+            for (int start = 0; start < n; start += batch) {
+                int count = Math.min(batch, n - start);
+                try (NDManager step = m.newSubManager()) {
+                    NDArray x = step.create(java.nio.FloatBuffer.wrap(images.values(), start * d, count * d),
+                            new Shape(count, shape.channels(), shape.height(), shape.width()));
+                    System.arraycopy(b.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray(), 0, out, start * dim, count * dim);
+                }
+                progress.advance(count);
+            }
+            progress.finish();
+            b.flushMemo();
+            return new org.deephash4j.data.FeatureMatrix(n, dim, out);
+        }
     }
 
     /** Whether {@code name} names a pretrained backbone. */
@@ -121,12 +168,12 @@ public final class PretrainedBackbone extends AbstractBlock {
         KerasNetwork network = KerasNetwork.build(model, cut.layer());
         Path memoFolder = home.root().resolve("features").resolve(cut.network() + "-" + cut.layer() + "-" + cut.inputSize());
         return new PretrainedBackbone(name.toLowerCase(Locale.ROOT), network, model.weights(), cut.inputSize(), false,
-                new boolean[1], new FeatureMemo[1], memoFolder);
+                new boolean[1], new boolean[1], new FeatureMemo[1], memoFolder);
     }
 
     /** The same network (sharing its parameters, frozen state and memo) giving patch tokens {@code (N, P, D)}. */
     public PretrainedBackbone tokens() {
-        return new PretrainedBackbone(name, network, weights, inputSize, true, frozen, memo, memoFolder);
+        return new PretrainedBackbone(name, network, weights, inputSize, true, frozen, folded, memo, memoFolder);
     }
 
     /** The backbone's name. */
@@ -143,6 +190,10 @@ public final class PretrainedBackbone extends AbstractBlock {
     public void setFrozen(boolean freeze) {
         frozen[0] = freeze;
         freeze(freeze);
+        if (!freeze && folded[0]) {
+            network.unfold();
+            folded[0] = false;
+        }
     }
 
     /** Sets whether the network's weights take gradients; BatchNorm's running statistics never do. */
@@ -184,16 +235,18 @@ public final class PretrainedBackbone extends AbstractBlock {
             }
         }
         NDManager manager = x.getManager();
-        if (!missing.isEmpty()) {
-            float[] batch = new float[missing.size() * d];
-            for (int j = 0; j < missing.size(); j++) {
-                System.arraycopy(pixels, missing.get(j) * d, batch, j * d, d);
+        foldOnce();
+        for (int from = 0; from < missing.size(); from += EXTRACTION_BATCH) {
+            List<Integer> part = missing.subList(from, Math.min(missing.size(), from + EXTRACTION_BATCH));
+            float[] batch = new float[part.size() * d];
+            for (int j = 0; j < part.size(); j++) {
+                System.arraycopy(pixels, part.get(j) * d, batch, j * d, d);
             }
             try (NDManager scope = manager.newSubManager()) {
-                NDArray b = scope.create(batch, new Shape(missing.size(), in.get(1), in.get(2), in.get(3)));
-                float[] maps = network.forward(store, new NDList(resize(b)), false).singletonOrThrow().toFloatArray();
-                for (int j = 0; j < missing.size(); j++) {
-                    int i = missing.get(j);
+                NDArray b = scope.create(batch, new Shape(part.size(), in.get(1), in.get(2), in.get(3)));
+                float[] maps = computeMaps(store, b).toFloatArray();
+                for (int j = 0; j < part.size(); j++) {
+                    int i = part.get(j);
                     rows[i] = java.util.Arrays.copyOfRange(maps, j * m, (j + 1) * m);
                     cache.put(keys[i], rows[i]);
                 }
@@ -204,6 +257,35 @@ public final class PretrainedBackbone extends AbstractBlock {
             System.arraycopy(rows[i], 0, out, i * m, m);
         }
         return manager.create(out, new Shape(n, mapShape.get(1), mapShape.get(2), mapShape.get(3)));
+    }
+
+    /**
+     * The cut layer's maps of {@code images} computed by the frozen network (BatchNorm folded into the
+     * convolutions), without the memo: what a frozen pass computes for an image it has not seen.
+     */
+    public NDArray computeMaps(ParameterStore store, NDArray images) {
+        if (!frozen[0]) {
+            throw new IllegalStateException(name + " is not frozen");
+        }
+        foldOnce();
+        return network.forward(store, new NDList(resize(images)), false).singletonOrThrow();
+    }
+
+    /**
+     * Images per forward pass when features are computed: batches of 224-pixel images make tensors of
+     * hundreds of megabytes, whose allocation costs more than the arithmetic on 2 cores; 8 was the fastest
+     * (docs/pretrained.md).
+     */
+    static final int EXTRACTION_BATCH = 8;
+
+    /** Folds the BatchNorm layers into the convolutions the first time a frozen pass needs them (the weights do not change). */
+    private void foldOnce() {
+        synchronized (memo) {
+            if (!folded[0]) {
+                network.foldBatchNorm();
+                folded[0] = true;
+            }
+        }
     }
 
     private FeatureMemo memo(int dimension) {
@@ -258,6 +340,8 @@ public final class PretrainedBackbone extends AbstractBlock {
         Shape s = inputShapes[0];
         network.initialize(manager, dataType, new Shape(s.get(0), s.get(1), inputSize, inputSize));
         network.loadWeights(weights);
+        network.unfold();
+        folded[0] = false;
         if (frozen[0]) {
             freeze(true);
         }

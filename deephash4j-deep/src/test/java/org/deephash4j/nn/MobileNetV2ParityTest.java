@@ -102,6 +102,19 @@ class MobileNetV2ParityTest {
     }
 
     @Test
+    void frozenExtractionWithFoldedBatchNormMatchesToo() {
+        org.deephash4j.data.FeatureMatrix x = new org.deephash4j.data.FeatureMatrix(count, 3 * 224 * 224, images);
+        org.deephash4j.data.FeatureMatrix f = PretrainedBackbone.features("mobilenetv2", x, new org.deephash4j.data.ImageShape(3, 224, 224),
+                ProgressListener.NONE);
+        for (int i = 0; i < count; i++) {
+            JsonNode r = reference.get("images").get(i);
+            float[] row = java.util.Arrays.copyOfRange(f.values(), i * 1280, (i + 1) * 1280);
+            double e = relativeError(row, r.get("features"));
+            assertTrue(e < 1e-4, r.get("file") + ": frozen features differ by " + e);
+        }
+    }
+
+    @Test
     void blockTenTokensAreTheMapCells() {
         PretrainedBackbone tokens = PretrainedBackbone.create("mobilenetv2:block_10").tokens();
         JsonNode r = reference.get("images").get(1);

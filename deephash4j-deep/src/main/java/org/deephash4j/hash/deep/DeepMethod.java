@@ -35,6 +35,14 @@ public interface DeepMethod<C extends DeepConfig> {
     /** The method's own settings a user may change; the shared {@link Training#SETTINGS} come on top. */
     List<Setting<C>> settings();
 
+    /**
+     * Whether the method learns from patch tokens (a feature grid) rather than pooled features; on a
+     * pretrained network it then defaults to the network's token stage ({@code mobilenetv2:block_10}).
+     */
+    default boolean patchTokens() {
+        return false;
+    }
+
     /** Named variants of the method: each is the defaults with one documented change. */
     default List<Variant<C>> variants() {
         return List.of();

@@ -147,6 +147,11 @@ public final class Wch implements DeepMethod<Wch.Config> {
     }
 
     @Override
+    public boolean patchTokens() {
+        return true;
+    }
+
+    @Override
     public boolean supervised() {
         return false;
     }
