@@ -39,6 +39,9 @@ final class BackboneBench implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "10", description = "Timed batches (default: ${DEFAULT-VALUE}).")
     int steps;
 
+    @Option(names = "--emoji", description = "Time real images (the emoji data set at 64 x 64, resized to --size) instead of random pixels.")
+    boolean emoji;
+
     @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (default: ${DEFAULT-VALUE}).")
     String python;
 
@@ -47,14 +50,21 @@ final class BackboneBench implements Callable<Integer> {
         DeepEngine.get();
         int threads = Runtime.getRuntime().availableProcessors();
         PretrainedBackbone net = PretrainedBackbone.create("mobilenetv2");
-        float[] x = new float[batch * 3 * size * size];
-        SeededRandom r = new SeededRandom(0);
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) r.nextDouble();
+        int side = emoji ? 64 : size;
+        float[] x = new float[batch * 3 * side * side];
+        if (emoji) {
+            float[] all = org.deephash4j.data.fetch.DatasetRepository.standard().load("emoji", new org.deephash4j.data.ImageShape(3, 64, 64), false,
+                    org.deephash4j.util.ProgressListener.NONE).images().pixelFeatures().values();
+            System.arraycopy(all, 1000 * 3 * 64 * 64, x, 0, x.length);
+        } else {
+            SeededRandom r = new SeededRandom(0);
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) r.nextDouble();
+            }
         }
         List<Double> ms = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager()) {
-            Shape shape = new Shape(batch, 3, size, size);
+            Shape shape = new Shape(batch, 3, side, side);
             net.setFrozen(true);
             net.initialize(m, DataType.FLOAT32, shape);
             ParameterStore ps = new ParameterStore(m, false);

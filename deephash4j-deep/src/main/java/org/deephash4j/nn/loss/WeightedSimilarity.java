@@ -19,10 +19,24 @@ import ai.djl.ndarray.index.NDIndex;
  *
  * @param temperature T_w (0.2 in the official code)
  * @param stopGradient detach the weights (an ablation; the official code lets gradients flow through them)
- * @param normaliseRows divide each row by its sum after the diagonal division (SDC's {@code normalize_w}; off by default)
+ * @param bound how the weights are kept bounded ({@link Bound}); the official code leaves them unbounded
  * @param block anchors per block of the patch-cosine computation
  */
-public record WeightedSimilarity(float temperature, boolean stopGradient, boolean normaliseRows, int block) {
+public record WeightedSimilarity(float temperature, boolean stopGradient, Bound bound, int block) {
+
+    /**
+     * How large a weight may be. Divided by its diagonal, a row weighs the positive pair 1 but any image
+     * more similar to the anchor than its own second view {@code exp((W~[n, m] - W~[n, n]) / T_w)}, up to
+     * {@code e^10} at T_w 0.2, so the loss is unbounded (the official form).
+     */
+    public enum Bound {
+        /** The official form: unbounded. */
+        NONE,
+        /** Each weight at most 1 (the positive pair's): {@code min(W, 1)}. */
+        CLIP,
+        /** Each row divided by its sum (SDC's {@code normalize_w}): a distribution. */
+        ROWS
+    }
 
     public WeightedSimilarity {
         if (!(temperature > 0) || block < 1) {
@@ -30,9 +44,9 @@ public record WeightedSimilarity(float temperature, boolean stopGradient, boolea
         }
     }
 
-    /** The official code's settings: T_w 0.2, no stop-gradient, rows not re-normalised; blocks of 8 anchors. */
-    public static WeightedSimilarity defaults() {
-        return new WeightedSimilarity(0.2f, false, false, 8);
+    /** The official code's settings: T_w 0.2, no stop-gradient, unbounded weights; blocks of 8 anchors. */
+    public static WeightedSimilarity official() {
+        return new WeightedSimilarity(0.2f, false, Bound.NONE, 8);
     }
 
     /**
@@ -74,11 +88,15 @@ public record WeightedSimilarity(float temperature, boolean stopGradient, boolea
         return rows.size() == 1 ? rows.singletonOrThrow() : NDArrays.concat(rows, 0);
     }
 
-    /** The row softmax at T_w divided by its diagonal (and rows re-normalised if asked). */
+    /** The row softmax at T_w divided by its diagonal, bounded as asked. */
     NDArray weightsOf(NDArray similarity) {
         int n = (int) similarity.getShape().get(0);
         NDArray diagonal = similarity.mul(similarity.getManager().eye(n)).sum(new int[] {1}, true);
         NDArray w = similarity.sub(diagonal).div(temperature).exp();
-        return normaliseRows ? w.div(w.sum(new int[] {1}, true)) : w;
+        return switch (bound) {
+            case NONE -> w;
+            case CLIP -> w.minimum(1f);
+            case ROWS -> w.div(w.sum(new int[] {1}, true));
+        };
     }
 }

@@ -120,7 +120,7 @@ class WchOpsTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray t1 = m.create(new float[] {1, 0, 0, 1, 1, 1, -1, 0.5f}, new Shape(2, 2, 2));
             NDArray t2 = m.create(new float[] {0.9f, 0.1f, 0.2f, 1, 0.5f, 0.5f, -1, 0}, new Shape(2, 2, 2));
-            float[] got = WeightedSimilarity.defaults().weights(t1, t2).toFloatArray();
+            float[] got = WeightedSimilarity.official().weights(t1, t2).toFloatArray();
             assertArrayEquals(flat(w), got, 1e-5f);
             assertEquals(1f, got[0], 1e-6f);
             assertEquals(1f, got[3], 1e-6f);
@@ -141,7 +141,7 @@ class WchOpsTest {
                 float[] value;
                 float[] grad;
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray w = new WeightedSimilarity(0.2f, false, false, block).weights(x, t2);
+                    NDArray w = new WeightedSimilarity(0.2f, false, WeightedSimilarity.Bound.NONE, block).weights(x, t2);
                     value = w.toFloatArray();
                     gc.backward(w.mul(m.arange(49f).reshape(7, 7)).sum());
                     grad = x.getGradient().toFloatArray();
@@ -161,6 +161,29 @@ class WchOpsTest {
     }
 
     @Test
+    void boundedWeightsStayAtMostOneOrSumToOne() {
+        // row 0: another image matches 0.8 better than the own view, unbounded weight e^16 at T_w 0.05
+        float[] sim = {0.1f, 0.9f, -0.2f, 0.3f, 0.5f, 0.4f, -1f, 1f, -0.9f};
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray s = m.create(sim, new Shape(3, 3));
+            float[] none = new WeightedSimilarity(0.05f, false, WeightedSimilarity.Bound.NONE, 1).weightsOf(s).toFloatArray();
+            float[] clip = new WeightedSimilarity(0.05f, false, WeightedSimilarity.Bound.CLIP, 1).weightsOf(s).toFloatArray();
+            float[] rows = new WeightedSimilarity(0.05f, false, WeightedSimilarity.Bound.ROWS, 1).weightsOf(s).toFloatArray();
+            assertEquals(Math.exp(16), none[1], Math.exp(16) * 1e-5, "the official form is unbounded");
+            for (int i = 0; i < 9; i++) {
+                assertEquals(Math.min(none[i], 1f), clip[i], 1e-6, "clip: min(W, 1) at " + i);
+            }
+            for (int n = 0; n < 3; n++) {
+                assertEquals(1f, clip[n * 3 + n], 1e-6, "the positive pair keeps weight 1");
+                double sum = none[n * 3] + none[n * 3 + 1] + none[n * 3 + 2];
+                for (int q = 0; q < 3; q++) {
+                    assertEquals(none[n * 3 + q] / sum, rows[n * 3 + q], 1e-6, "rows: each row a distribution");
+                }
+            }
+        }
+    }
+
+    @Test
     void weightsAreTheRowSoftmaxDividedByItsDiagonalWithItsGradient() {
         // row 0: another image matches 0.8 better than the own view (weight e^16 at T_w 0.05); row 2: 1.9 better (e^38)
         float[] sim = {0.1f, 0.9f, -0.2f, 0.3f, 0.5f, 0.4f, -1f, 1f, -0.9f};
@@ -171,7 +194,7 @@ class WchOpsTest {
             float[] w;
             float[] grad;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray weights = new WeightedSimilarity(t, false, false, 1).weightsOf(s);
+                NDArray weights = new WeightedSimilarity(t, false, WeightedSimilarity.Bound.NONE, 1).weightsOf(s);
                 w = weights.toFloatArray();
                 gc.backward(weights.sum());
                 grad = s.getGradient().toFloatArray();
@@ -215,7 +238,7 @@ class WchOpsTest {
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray sim;
                     if (way == 0) {
-                        sim = new WeightedSimilarity(0.2f, false, false, 2).patchSimilarity(a, b);
+                        sim = new WeightedSimilarity(0.2f, false, WeightedSimilarity.Bound.NONE, 2).patchSimilarity(a, b);
                     } else {
                         // the definition: every patch pair's cosine, max over j, mean over i
                         NDArray u1 = Norms.unitRows(a).reshape(30, 3);
@@ -239,12 +262,12 @@ class WchOpsTest {
             NDArray t2 = m.randomNormal(new Shape(4, 3, 2));
             t1.setRequiresGradient(true);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray w = new WeightedSimilarity(0.2f, true, false, 2).weights(t1, t2);
+                NDArray w = new WeightedSimilarity(0.2f, true, WeightedSimilarity.Bound.NONE, 2).weights(t1, t2);
                 NDArray y = w.sum().add(t1.sum().mul(0));
                 gc.backward(y);
                 assertEquals(0f, t1.getGradient().abs().sum().getFloat(), 0f, "stop-gradient: no gradient through the weights");
             }
-            float[] normalised = new WeightedSimilarity(0.2f, false, true, 2).weights(t1.stopGradient(), t2).sum(new int[] {1})
+            float[] normalised = new WeightedSimilarity(0.2f, false, WeightedSimilarity.Bound.ROWS, 2).weights(t1.stopGradient(), t2).sum(new int[] {1})
                     .toFloatArray();
             assertArrayEquals(new float[] {1, 1, 1, 1}, normalised, 1e-5f);
         }
@@ -327,7 +350,7 @@ class WchOpsTest {
             t2.setRequiresGradient(true);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDList att = MutualAttention.apply(t1, t2, 0.1f);
-                NDArray w = new WeightedSimilarity(0.05f, false, false, 1).weights(att.get(0), att.get(1));
+                NDArray w = new WeightedSimilarity(0.05f, false, WeightedSimilarity.Bound.NONE, 1).weights(att.get(0), att.get(1));
                 gc.backward(w.sum().add(Norms.unitRows(t1).sum()));
             }
             for (NDArray g : new NDArray[] {t1.getGradient(), t2.getGradient()}) {
