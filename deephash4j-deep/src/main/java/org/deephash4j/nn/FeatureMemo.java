@@ -4,14 +4,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.deephash4j.io.AtomicFiles;
+import org.deephash4j.io.FileChannels;
 import org.deephash4j.io.MalformedFileException;
 import org.deephash4j.io.Npy;
 import org.deephash4j.io.NpyArray;
@@ -22,9 +27,10 @@ import org.deephash4j.io.NpyType;
  * method train its hash head on pretrained features in seconds. A row is keyed by a 128-bit hash of the
  * input image's values (so a data set, a view of it or an augmented copy each have their own rows, and
  * nothing is confused when files change) and stored in a folder per network and input size under
- * {@code $DEEPHASH_HOME/features}, as segments of {@code .npy} files: {@code NNNNNN.npy} (rows x
- * dimension, float32) and {@code NNNNNN.keys.npy} (rows x 2, int64), the keys file written last so a
- * segment without one is an interrupted write and is ignored. New rows are written as a segment every
+ * {@code $DEEPHASH_HOME/features}, as segments: {@code NNNNNN.f32} (the rows, raw little-endian float32)
+ * and {@code NNNNNN.keys.npy} (rows x 2, int64), the keys written last so a segment without them is an
+ * interrupted write and is ignored. Only the keys are read into memory; the rows are memory-mapped, so
+ * a cache of many gigabytes costs the heap a few bytes a row. New rows are written as a segment every
  * {@value #SEGMENT_ROWS} rows and when the JVM exits.
  */
 final class FeatureMemo {
@@ -36,15 +42,18 @@ final class FeatureMemo {
 
     private final Path folder;
     private final int dimension;
-    private final Map<Key, float[]> rows = new HashMap<>();
-    private final List<Key> pendingKeys = new ArrayList<>();
+    /** Rows on disk: segment index in the high 32 bits, row in the low. */
+    private final Map<Key, Long> stored = new HashMap<>();
+    private final List<FloatBuffer> segments = new ArrayList<>();
+    private final Map<Key, float[]> pending = new LinkedHashMap<>();
+    private int nextSegment;
     private boolean loaded;
 
     /** A row's key: two independent 64-bit hashes of the input. */
     record Key(long a, long b) {
     }
 
-    private FeatureMemo(Path folder, int dimension) {
+    FeatureMemo(Path folder, int dimension) {
         this.folder = folder;
         this.dimension = dimension;
     }
@@ -80,10 +89,20 @@ final class FeatureMemo {
         return z ^ (z >>> 33);
     }
 
-    /** The row of {@code key}, or {@code null}. */
+    /** The row of {@code key} (a copy), or {@code null}. */
     synchronized float[] get(Key key) {
         load();
-        return rows.get(key);
+        float[] row = pending.get(key);
+        if (row != null) {
+            return row;
+        }
+        Long at = stored.get(key);
+        if (at == null) {
+            return null;
+        }
+        row = new float[dimension];
+        segments.get((int) (at >>> 32)).get((int) (at & 0xFFFFFFFFL) * dimension, row);
+        return row;
     }
 
     /** Remembers {@code row} for {@code key}; every {@value #SEGMENT_ROWS} new rows are written as a segment. */
@@ -92,10 +111,10 @@ final class FeatureMemo {
             throw new IllegalArgumentException("a row of " + row.length + " values in a memo of " + dimension);
         }
         load();
-        if (rows.putIfAbsent(key, row) == null) {
-            pendingKeys.add(key);
+        if (!stored.containsKey(key)) {
+            pending.putIfAbsent(key, row);
         }
-        if (pendingKeys.size() >= SEGMENT_ROWS) {
+        if (pending.size() >= SEGMENT_ROWS) {
             flush();
         }
     }
@@ -103,29 +122,36 @@ final class FeatureMemo {
     /** Number of rows held. */
     synchronized int size() {
         load();
-        return rows.size();
+        return stored.size() + pending.size();
     }
 
     /** Writes the rows not yet on disk as a new segment. */
     synchronized void flush() {
-        if (pendingKeys.isEmpty()) {
+        load();
+        if (pending.isEmpty()) {
             return;
         }
         try {
             Files.createDirectories(folder);
-            int n = pendingKeys.size();
-            float[] values = new float[n * dimension];
-            long[] keys = new long[2 * n];
-            for (int i = 0; i < n; i++) {
-                Key k = pendingKeys.get(i);
-                System.arraycopy(rows.get(k), 0, values, i * dimension, dimension);
-                keys[2 * i] = k.a();
-                keys[2 * i + 1] = k.b();
+            List<Key> keys = new ArrayList<>(pending.keySet());
+            long[] keyValues = new long[2 * keys.size()];
+            for (int i = 0; i < keys.size(); i++) {
+                keyValues[2 * i] = keys.get(i).a();
+                keyValues[2 * i + 1] = keys.get(i).b();
             }
-            String name = String.format(java.util.Locale.ROOT, "%06d", nextSegment());
-            Npy.write(folder.resolve(name + ".npy"), NpyArray.ofFloats(values, n, dimension));
-            Npy.write(folder.resolve(name + ".keys.npy"), NpyArray.ofLongs(keys, n, 2));
-            pendingKeys.clear();
+            String name = String.format(java.util.Locale.ROOT, "%06d", nextSegment);
+            Path values = folder.resolve(name + ".f32");
+            AtomicFiles.write(values, out -> {
+                ByteBuffer bytes = ByteBuffer.allocate(4 * dimension).order(ByteOrder.LITTLE_ENDIAN);
+                for (Key k : keys) {
+                    bytes.clear();
+                    bytes.asFloatBuffer().put(pending.get(k));
+                    out.write(bytes.array());
+                }
+            });
+            Npy.write(folder.resolve(name + ".keys.npy"), NpyArray.ofLongs(keyValues, keys.size(), 2));
+            addSegment(values, keys);
+            pending.clear();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the feature cache in " + folder + ": " + e.getMessage(), e);
         }
@@ -139,48 +165,46 @@ final class FeatureMemo {
         }
     }
 
-    private int nextSegment() throws IOException {
-        int next = 0;
-        for (Path p : segments()) {
-            next = Math.max(next, Integer.parseInt(p.getFileName().toString().substring(0, 6)) + 1);
+    /** Maps segment {@code values} whose rows have {@code keys}, and indexes them. */
+    private void addSegment(Path values, List<Key> keys) throws IOException {
+        long expected = 4L * dimension * keys.size();
+        try (FileChannel ch = FileChannels.openForReading(values)) {
+            if (ch.size() != expected) {
+                throw new MalformedFileException(values, ch.size() + " bytes where its keys need " + keys.size() + " rows of " + dimension
+                        + " float32 values (" + expected + "); delete the folder to rebuild the cache");
+            }
+            segments.add(ch.map(FileChannel.MapMode.READ_ONLY, 0, expected).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
         }
-        return next;
+        long segment = segments.size() - 1;
+        for (int i = 0; i < keys.size(); i++) {
+            stored.put(keys.get(i), segment << 32 | i);
+        }
+        String name = values.getFileName().toString();
+        nextSegment = Math.max(nextSegment, Integer.parseInt(name.substring(0, 6)) + 1);
     }
 
-    private List<Path> segments() throws IOException {
-        if (!Files.isDirectory(folder)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(folder)) {
-            return s.filter(p -> p.getFileName().toString().matches("\\d{6}\\.keys\\.npy")).sorted().toList();
-        }
-    }
-
-    /** Reads the segments on disk once; a damaged segment is refused naming its file. */
+    /** Reads the keys of the segments on disk once and maps their rows; a damaged segment is refused naming its file. */
     private void load() {
         if (loaded) {
             return;
         }
         loaded = true;
-        try {
-            for (Path keysFile : segments()) {
-                Path valuesFile = folder.resolve(keysFile.getFileName().toString().replace(".keys.npy", ".npy"));
+        if (!Files.isDirectory(folder)) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(folder)) {
+            for (Path keysFile : s.filter(p -> p.getFileName().toString().matches("\\d{6}\\.keys\\.npy")).sorted().toList()) {
                 NpyArray keys = Npy.read(keysFile);
-                NpyArray values = Npy.read(valuesFile);
                 int[] ks = keys.shape();
-                int[] vs = values.shape();
-                if (keys.type() != NpyType.INT64 || ks.length != 2 || ks[1] != 2 || values.type() != NpyType.FLOAT32 || vs.length != 2
-                        || vs[0] != ks[0] || vs[1] != dimension) {
-                    throw new MalformedFileException(valuesFile, "not a feature segment of rows of " + dimension
-                            + " values with its keys (delete the folder to rebuild the cache)");
+                if (keys.type() != NpyType.INT64 || ks.length != 2 || ks[1] != 2) {
+                    throw new MalformedFileException(keysFile, "not the keys of a feature segment (rows x 2 int64)");
                 }
                 ByteBuffer kb = ByteBuffer.wrap(keys.data()).order(ByteOrder.LITTLE_ENDIAN);
-                ByteBuffer vb = ByteBuffer.wrap(values.data()).order(ByteOrder.LITTLE_ENDIAN);
+                List<Key> list = new ArrayList<>(ks[0]);
                 for (int i = 0; i < ks[0]; i++) {
-                    float[] row = new float[dimension];
-                    vb.asFloatBuffer().position(i * dimension).get(row);
-                    rows.put(new Key(kb.getLong(16 * i), kb.getLong(16 * i + 8)), row);
+                    list.add(new Key(kb.getLong(16 * i), kb.getLong(16 * i + 8)));
                 }
+                addSegment(folder.resolve(keysFile.getFileName().toString().replace(".keys.npy", ".f32")), list);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the feature cache in " + folder + ": " + e.getMessage(), e);

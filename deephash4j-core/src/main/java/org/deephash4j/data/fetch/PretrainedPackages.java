@@ -22,6 +22,11 @@ public final class PretrainedPackages {
     private PretrainedPackages() {
     }
 
+    /** The names of the known pretrained networks. */
+    public static java.util.Set<String> names() {
+        return KNOWN.keySet();
+    }
+
     /** The folder of pretrained network {@code name}, fetching it first if it is not cached. */
     public static Path ensure(String name, DataHome home, ProgressListener progress) throws IOException {
         PackageSource source = KNOWN.get(name);

@@ -87,6 +87,7 @@ public final class ContrastiveHashing implements DeepMethod<ContrastiveHashing.C
     public List<Setting<Config>> settings() {
         return List.of(
                 TwoViewTask.balance(Config::hashLayer),
+                TwoViewTask.head(Config::hashLayer),
                 Setting.component("tau-nce", "T", "NT-Xent temperature.", "temperature"),
                 Setting.component("straight-through", null, "Sign codes with tanh's gradient instead of tanh codes.", "straightThrough"),
                 Setting.component("quantisation-weight", "W", "Weight of the quantisation loss.", "quantisationWeight"));

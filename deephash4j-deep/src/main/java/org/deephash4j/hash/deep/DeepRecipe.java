@@ -42,7 +42,7 @@ public final class DeepRecipe<C extends DeepConfig> {
      * Augmented views of each image a method draws its pairs from on a frozen pretrained backbone, whose
      * features are computed once per view (docs/pretrained.md: chosen on the validation split).
      */
-    public static final int PRETRAINED_FEATURE_VIEWS = 8;
+    public static final int PRETRAINED_FEATURE_VIEWS = 4;
 
     /**
      * A method's defaults adjusted for their backbone: a TorchScript backbone is pre-trained, so it

@@ -99,6 +99,7 @@ public final class Nsh implements DeepMethod<Nsh.Config> {
     public List<Setting<Config>> settings() {
         return List.of(
                 TwoViewTask.balance(Config::hashLayer),
+                TwoViewTask.head(Config::hashLayer),
                 Setting.component("positives", "M", "Ranks counted as positives in SortedNCE.", "loss.positives"),
                 Setting.component("tau-nce", "T", "SortedNCE temperature.", "loss.nceTemperature"),
                 Setting.component("tau-sort", "T", "SoftSort temperature (the spec's is 1/bits).", "loss.sortTemperature"),

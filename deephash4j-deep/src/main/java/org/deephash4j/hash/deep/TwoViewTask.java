@@ -66,6 +66,25 @@ final class TwoViewTask {
     }
 
     /**
+     * The {@code head} setting of a configuration whose hash layer is the record component
+     * {@code hashLayer}: a single linear layer, or an MLP (LayerNorm, 1024, ReLU, linear), keeping the
+     * balance setting. On frozen pretrained features the MLP is the only part that learns a non-linear map.
+     */
+    static <C extends Record & DeepConfig> Setting<C> head(java.util.function.Function<C, DeepHashFunction.HashLayer> layer) {
+        return new Setting<>("head", "linear|mlp", "The hash head: a single linear layer, or an MLP (LayerNorm, 1024, ReLU, linear).",
+                c -> layer.apply(c).mlp() ? "mlp" : "linear", (c, v) -> Records.with(c, "hashLayer", layer.apply(c).withMlp(isMlp(v))));
+    }
+
+    /** {@code mlp} or {@code linear} as a head choice. */
+    static boolean isMlp(String head) {
+        return switch (head) {
+            case "mlp" -> true;
+            case "linear" -> false;
+            default -> throw new IllegalArgumentException("head must be linear or mlp, got '" + head + "'");
+        };
+    }
+
+    /**
      * The {@code balance} setting of a configuration whose hash layer is the record component
      * {@code hashLayer}: {@code bn} (BatchNorm without affine parameters before tanh) or {@code none}.
      */

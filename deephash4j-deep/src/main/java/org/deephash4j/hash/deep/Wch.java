@@ -177,11 +177,7 @@ public final class Wch implements DeepMethod<Wch.Config> {
                 new Setting<>("head", "linear|mlp", "The hash head on the pooled tokens: the baselines' single linear layer, or the "
                         + "official MLP (LayerNorm, 1024, ReLU, linear), which trains far worse from scratch; sets the weight "
                         + "temperature that suits it unless --weight-temperature is given.",
-                        c -> c.hashLayer().mlp() ? "mlp" : "linear", (c, v) -> withHead(c, switch (v) {
-                            case "mlp" -> true;
-                            case "linear" -> false;
-                            default -> throw new IllegalArgumentException("head must be linear or mlp, got '" + v + "'");
-                        })),
+                        c -> c.hashLayer().mlp() ? "mlp" : "linear", (c, v) -> withHead(c, TwoViewTask.isMlp(v))),
                 Setting.component("tau-nce", "T", "Code-similarity temperature tau.", "loss.temperature"),
                 Setting.component("quantisation-weight", "W", "Weight of the bit-balance term.", "loss.balanceWeight"),
                 Setting.component("attention", "parameter-free|learned|none", "The mutual attention: the official parameter-free "
