@@ -6,13 +6,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.deephash4j.nn.DeepEngine;
 import org.deephash4j.nn.PretrainedBackbone;
 import org.deephash4j.util.SeededRandom;
@@ -92,18 +90,8 @@ final class BackboneBench implements Callable<Integer> {
             System.err.println("[bench] torch_mobilenet_features.py not found in " + yardsticks.folder() + ": PyTorch side skipped");
             return 0;
         }
-        Process p = new ProcessBuilder(python, script.toString(), Integer.toString(batch), Integer.toString(size), Integer.toString(steps),
-                Integer.toString(threads)).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            System.err.println("[bench] the PyTorch side failed (apt-get install python3-torch python3-torchvision?):\n" + out);
-            return 0;
-        }
-        System.out.println(out);
-        java.util.regex.Matcher mm = java.util.regex.Pattern.compile("median ([0-9.]+) ms").matcher(out);
-        if (mm.find()) {
-            System.out.printf(Locale.ROOT, "ratio PyTorch / deephash4j (medians): %.2fx%n", Double.parseDouble(mm.group(1)) / javaMs);
-        }
+        Yardsticks.comparePyTorch(List.of(python, script.toString(), Integer.toString(batch), Integer.toString(size), Integer.toString(steps),
+                Integer.toString(threads)), javaMs, "python3-torch python3-torchvision");
         return 0;
     }
 }

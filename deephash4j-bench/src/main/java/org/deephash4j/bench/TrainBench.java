@@ -1,12 +1,10 @@
 package org.deephash4j.bench;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.deephash4j.data.FeatureMatrix;
 import org.deephash4j.data.ImageShape;
 import org.deephash4j.data.MultiHotLabels;
@@ -117,17 +115,7 @@ final class TrainBench implements Callable<Integer> {
         if (!nsh) {
             command.add(Integer.toString(Runtime.getRuntime().availableProcessors()));
         }
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            System.err.println("[bench] the PyTorch side failed (apt-get install python3-torch?):\n" + out);
-            return 0;
-        }
-        System.out.println(out);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("median ([0-9.]+) ms").matcher(out);
-        if (m.find()) {
-            System.out.printf(Locale.ROOT, "ratio PyTorch / deephash4j (medians): %.2fx%n", Double.parseDouble(m.group(1)) / javaMs);
-        }
+        Yardsticks.comparePyTorch(command, javaMs, "python3-torch");
         return 0;
     }
 }

@@ -62,7 +62,9 @@ final class FitCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--backbone", paramLabel = "NAME", description = "Deep methods' backbone: cnn (images, default), resnet (ResNet-20), "
-            + "vit (small vision transformer), mlp (default for .npy feature vectors), or torchscript:FILE (your TorchScript module: "
+            + "vit (small vision transformer), mlp (default for .npy feature vectors), mobilenetv2 or mobilenetv2:block_N (the "
+            + "ImageNet-pretrained MobileNetV2, frozen unless --backbone-lr-scale; block_10 is its last pure-ImageNet stage; give "
+            + "--shape 3x64x64 or larger), or torchscript:FILE (your TorchScript module: "
             + "pixels in [0, 1] as N x C x H x W in, N x D features or N x D x H x W maps out; fine-tuned).")
     String backbone;
 
