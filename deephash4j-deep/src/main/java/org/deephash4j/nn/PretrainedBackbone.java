@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.deephash4j.data.FeatureMatrix;
+import org.deephash4j.data.ImageShape;
 import org.deephash4j.data.fetch.DataHome;
 import org.deephash4j.data.fetch.PretrainedPackages;
 import org.deephash4j.io.TfjsLayersModel;
@@ -92,8 +94,7 @@ public final class PretrainedBackbone extends AbstractBlock {
      * The pooled features of {@code images} (rows of pixels in [0, 1] of {@code shape}) through the frozen
      * backbone {@code name}, remembered in the feature cache: the features the classic methods take.
      */
-    public static org.deephash4j.data.FeatureMatrix features(String name, org.deephash4j.data.FeatureMatrix images,
-            org.deephash4j.data.ImageShape shape, ProgressListener progress) {
+    public static FeatureMatrix features(String name, FeatureMatrix images, ImageShape shape, ProgressListener progress) {
         PretrainedBackbone b = create(name);
         b.setFrozen(true);
         int n = images.rows();
@@ -119,7 +120,7 @@ public final class PretrainedBackbone extends AbstractBlock {
             }
             progress.finish();
             b.flushMemo();
-            return new org.deephash4j.data.FeatureMatrix(n, dim, out);
+            return new FeatureMatrix(n, dim, out);
         }
     }
 
