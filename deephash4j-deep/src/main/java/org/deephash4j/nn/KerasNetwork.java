@@ -159,11 +159,6 @@ public final class KerasNetwork extends AbstractBlock {
         return new long[] {total / 2, total - total / 2};
     }
 
-    /** The name of the layer whose output this block gives. */
-    public String output() {
-        return output;
-    }
-
     /**
      * Folds every BatchNorm that directly follows a convolution (its only consumer) into that convolution,
      * for inference: {@code w' = w * g}, {@code b' = beta + (b - mean) * g} with
@@ -248,7 +243,7 @@ public final class KerasNetwork extends AbstractBlock {
                 yield sum;
             }
             case "AveragePooling2D" -> Pool.avgPool2d(padSame(c, x), pair(c, "pool_size"), pair(c, "strides"), new Shape(0, 0), false, false);
-            case "GlobalAveragePooling2D" -> x.reshape(x.getShape().get(0), x.getShape().get(1), -1).mean(new int[] {2});
+            case "GlobalAveragePooling2D" -> Tokens.poolMap(x);
             case "Flatten" -> x.getShape().dimension() == 4 ? x.transpose(0, 2, 3, 1).reshape(x.getShape().get(0), -1) : x;
             case "Dense" -> activation(c.path("activation").asText("linear"), l.block().forward(store, new NDList(x), training)
                     .singletonOrThrow());
@@ -259,14 +254,23 @@ public final class KerasNetwork extends AbstractBlock {
 
     /** {@code x} padded as TensorFlow's {@code same} pads it when the padding is asymmetric (stride 2, even kernels). */
     private static NDArray padSame(JsonNode c, NDArray x) {
-        if (!"same".equals(c.path("padding").asText()) || !asymmetric(c)) {
-            return x;
+        long[] p = asymmetricPadding(c, x.getShape());
+        return p == null ? x : x.pad(new Shape(p[2], p[3], p[0], p[1]), 0);
+    }
+
+    /**
+     * The explicit {@code same} padding of layer {@code c} on input {@code x} as (top, bottom, left, right),
+     * or {@code null} when there is none to add (not {@code same}, or symmetric: the convolution pads itself).
+     */
+    private static long[] asymmetricPadding(JsonNode c, Shape x) {
+        if (x.dimension() != 4 || !"same".equals(c.path("padding").asText()) || !asymmetric(c)) {
+            return null;
         }
         Shape k = c.has("kernel_size") ? pair(c, "kernel_size") : pair(c, "pool_size");
         Shape s = pair(c, "strides");
-        long[] h = samePadding(x.getShape().get(2), k.get(0), s.get(0));
-        long[] w = samePadding(x.getShape().get(3), k.get(1), s.get(1));
-        return x.pad(new Shape(w[0], w[1], h[0], h[1]), 0);
+        long[] h = samePadding(x.get(2), k.get(0), s.get(0));
+        long[] w = samePadding(x.get(3), k.get(1), s.get(1));
+        return new long[] {h[0], h[1], w[0], w[1]};
     }
 
     private static NDArray activation(String name, NDArray x) {
@@ -324,14 +328,8 @@ public final class KerasNetwork extends AbstractBlock {
     }
 
     private static Shape padded(JsonNode c, Shape x) {
-        if (x.dimension() != 4 || !"same".equals(c.path("padding").asText()) || !asymmetric(c)) {
-            return x;
-        }
-        Shape k = c.has("kernel_size") ? pair(c, "kernel_size") : pair(c, "pool_size");
-        Shape s = pair(c, "strides");
-        long[] h = samePadding(x.get(2), k.get(0), s.get(0));
-        long[] w = samePadding(x.get(3), k.get(1), s.get(1));
-        return new Shape(x.get(0), x.get(1), x.get(2) + h[0] + h[1], x.get(3) + w[0] + w[1]);
+        long[] p = asymmetricPadding(c, x);
+        return p == null ? x : new Shape(x.get(0), x.get(1), x.get(2) + p[0] + p[1], x.get(3) + p[2] + p[3]);
     }
 
     /**

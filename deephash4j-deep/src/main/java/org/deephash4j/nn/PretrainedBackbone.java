@@ -54,26 +54,30 @@ public final class PretrainedBackbone extends AbstractBlock {
     private final Map<String, TfjsLayersModel.Tensor> weights;
     private final int inputSize;
     private final boolean tokens;
-    /** Shared with the token view, so freezing one freezes both. */
-    private final boolean[] frozen;
-    /** Whether the network's BatchNorm layers are folded (shared with the token view, like the network). */
-    private final boolean[] folded;
-    /** The memo of the maps, opened on first use; shared with the token view. */
-    private final FeatureMemo[] memo;
-    private final Path memoFolder;
+    /** What the pooled backbone and its token view share besides the network. */
+    private final Shared shared;
+
+    /** The frozen and folded states and the memo of the network's maps, shared by the backbone and its token view. */
+    private static final class Shared {
+        final Path memoFolder;
+        boolean frozen;
+        boolean folded;
+        FeatureMemo memo;
+
+        Shared(Path memoFolder) {
+            this.memoFolder = memoFolder;
+        }
+    }
 
     private PretrainedBackbone(String name, KerasNetwork network, Map<String, TfjsLayersModel.Tensor> weights, int inputSize,
-            boolean tokens, boolean[] frozen, boolean[] folded, FeatureMemo[] memo, Path memoFolder) {
+            boolean tokens, Shared shared) {
         super((byte) 1);
         this.name = name;
         this.network = addChildBlock("network", network);
         this.weights = weights;
         this.inputSize = inputSize;
         this.tokens = tokens;
-        this.frozen = frozen;
-        this.folded = folded;
-        this.memo = memo;
-        this.memoFolder = memoFolder;
+        this.shared = shared;
     }
 
     /** The names of the pretrained backbones, as users give them. */
@@ -169,31 +173,28 @@ public final class PretrainedBackbone extends AbstractBlock {
         KerasNetwork network = KerasNetwork.build(model, cut.layer());
         Path memoFolder = home.root().resolve("features").resolve(cut.network() + "-" + cut.layer() + "-" + cut.inputSize());
         return new PretrainedBackbone(name.toLowerCase(Locale.ROOT), network, model.weights(), cut.inputSize(), false,
-                new boolean[1], new boolean[1], new FeatureMemo[1], memoFolder);
+                new Shared(memoFolder));
     }
 
     /** The same network (sharing its parameters, frozen state and memo) giving patch tokens {@code (N, P, D)}. */
     public PretrainedBackbone tokens() {
-        return new PretrainedBackbone(name, network, weights, inputSize, true, frozen, folded, memo, memoFolder);
-    }
-
-    /** The backbone's name. */
-    public String name() {
-        return name;
+        return new PretrainedBackbone(name, network, weights, inputSize, true, shared);
     }
 
     /** Whether the network is frozen: published BatchNorm statistics, no gradients, features remembered. */
     public boolean frozen() {
-        return frozen[0];
+        return shared.frozen;
     }
 
     /** Freezes the network (or lets it train). */
     public void setFrozen(boolean freeze) {
-        frozen[0] = freeze;
-        freeze(freeze);
-        if (!freeze && folded[0]) {
-            network.unfold();
-            folded[0] = false;
+        synchronized (shared) {
+            shared.frozen = freeze;
+            freeze(freeze);
+            if (!freeze && shared.folded) {
+                network.unfold();
+                shared.folded = false;
+            }
         }
     }
 
@@ -203,17 +204,11 @@ public final class PretrainedBackbone extends AbstractBlock {
                 && p.getType() != ai.djl.nn.Parameter.Type.RUNNING_VAR);
     }
 
-    /** The network's input side in pixels (images are resized to it). */
-    public int inputSize() {
-        return inputSize;
-    }
-
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray map = frozen[0] ? remembered(store, x) : network.forward(store, new NDList(resize(x)), training).singletonOrThrow();
-        Shape s = map.getShape();
-        return new NDList(tokens ? Tokens.fromMap(new NDList(map)).singletonOrThrow() : map.reshape(s.get(0), s.get(1), -1).mean(new int[] {2}));
+        NDArray map = shared.frozen ? remembered(store, x) : network.forward(store, new NDList(resize(x)), training).singletonOrThrow();
+        return new NDList(tokens ? Tokens.fromMap(new NDList(map)).singletonOrThrow() : Tokens.poolMap(map));
     }
 
     /** The maps of {@code x}'s images, from the memo or computed (in inference mode) and remembered. */
@@ -265,7 +260,7 @@ public final class PretrainedBackbone extends AbstractBlock {
      * convolutions), without the memo: what a frozen pass computes for an image it has not seen.
      */
     public NDArray computeMaps(ParameterStore store, NDArray images) {
-        if (!frozen[0]) {
+        if (!shared.frozen) {
             throw new IllegalStateException(name + " is not frozen");
         }
         foldOnce();
@@ -281,28 +276,28 @@ public final class PretrainedBackbone extends AbstractBlock {
 
     /** Folds the BatchNorm layers into the convolutions the first time a frozen pass needs them (the weights do not change). */
     private void foldOnce() {
-        synchronized (memo) {
-            if (!folded[0]) {
+        synchronized (shared) {
+            if (!shared.folded) {
                 network.foldBatchNorm();
-                folded[0] = true;
+                shared.folded = true;
             }
         }
     }
 
     private FeatureMemo memo(int dimension) {
-        synchronized (memo) {
-            if (memo[0] == null) {
-                memo[0] = FeatureMemo.in(memoFolder, dimension);
+        synchronized (shared) {
+            if (shared.memo == null) {
+                shared.memo = FeatureMemo.in(shared.memoFolder, dimension);
             }
-            return memo[0];
+            return shared.memo;
         }
     }
 
     /** Writes the remembered features not yet on disk. */
     public void flushMemo() {
-        synchronized (memo) {
-            if (memo[0] != null) {
-                memo[0].flush();
+        synchronized (shared) {
+            if (shared.memo != null) {
+                shared.memo.flush();
             }
         }
     }
@@ -341,10 +336,12 @@ public final class PretrainedBackbone extends AbstractBlock {
         Shape s = inputShapes[0];
         network.initialize(manager, dataType, new Shape(s.get(0), s.get(1), inputSize, inputSize));
         network.loadWeights(weights);
-        network.unfold();
-        folded[0] = false;
-        if (frozen[0]) {
-            freeze(true);
+        synchronized (shared) {
+            network.unfold();
+            shared.folded = false;
+            if (shared.frozen) {
+                freeze(true);
+            }
         }
     }
 

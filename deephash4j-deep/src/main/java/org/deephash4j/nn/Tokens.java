@@ -17,6 +17,15 @@ final class Tokens {
         return new NDList(x.reshape(s.get(0), s.get(1), s.get(2) * s.get(3)).transpose(0, 2, 1));
     }
 
+    /**
+     * A feature map {@code (N, d, H, W)} average-pooled to {@code (N, d)}. PyTorch's engine in DJL averages
+     * over one axis per call, so the grid is flattened first.
+     */
+    static NDArray poolMap(NDArray map) {
+        Shape s = map.getShape();
+        return map.reshape(s.get(0), s.get(1), -1).mean(new int[] {2});
+    }
+
     /** Tokens {@code (N, T, d)} pooled to their mean {@code (N, d)}. */
     static NDList mean(NDList in) {
         return new NDList(in.singletonOrThrow().mean(new int[] {1}));

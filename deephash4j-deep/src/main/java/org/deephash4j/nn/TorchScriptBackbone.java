@@ -105,8 +105,7 @@ public final class TorchScriptBackbone extends AbstractBlock implements AutoClos
     private NDArray adapt(NDArray y) {
         Shape s = y.getShape();
         if (s.dimension() == 4) {
-            // PyTorch's engine in DJL averages over one axis per call: flatten the grid, then average it
-            return tokens ? Tokens.fromMap(new NDList(y)).singletonOrThrow() : y.reshape(s.get(0), s.get(1), -1).mean(new int[] {2});
+            return tokens ? Tokens.fromMap(new NDList(y)).singletonOrThrow() : Tokens.poolMap(y);
         }
         if (s.dimension() == 2 && !tokens) {
             return y;
