@@ -29,6 +29,7 @@ import org.deephash4j.data.ImageShape;
 import org.deephash4j.hash.SupervisedHashMethod;
 import org.deephash4j.hash.deep.DeepMethods;
 import org.deephash4j.nn.PretrainedBackbone;
+import org.deephash4j.hash.classic.BitsExceedDimensionException;
 import org.deephash4j.hash.classic.ClassicMethods;
 import org.deephash4j.io.AtomicFiles;
 import picocli.CommandLine.Command;
@@ -178,7 +179,7 @@ final class DemoCommand implements Callable<Integer> {
                         o = HashingExperiment.run(method, b, seed, deep ? pixels : classicInput, images.images().labels(), split,
                                 new ConsoleProgress());
                     } catch (IllegalStateException | IllegalArgumentException e) {
-                        if (!deep && !(e instanceof IllegalArgumentException && e.getMessage().contains("feature dimensions"))) {
+                        if (!deep && !(e instanceof BitsExceedDimensionException)) {
                             throw e;
                         }
                         // a diverged training run must not cost the other runs of a long experiment

@@ -61,6 +61,17 @@ class PretrainedBackboneCliTest {
     }
 
     @Test
+    void classicRunsAboveTheFeatureDimensionAreReportedAsNotRun() throws IOException {
+        Path out = tmp.resolve("demo128");
+        assertEquals(0, Main.execute("demo", "-d", folder().toString(), "--shape", "3x24x24", "-p", "custom:query=2,train=4,seed=1,query-from=all",
+                "-m", "itq,lsh", "-b", "128", "-o", out.toString()), console.err());
+        String results = Files.readString(out.resolve("results.md"));
+        assertTrue(results.contains("**NOT RUN: itq at 128 bits**: itq needs at most as many bits as feature dimensions (96), got 128"),
+                results);
+        assertTrue(results.contains("| lsh | 128 |"), "the other runs go on: " + results);
+    }
+
+    @Test
     void aModelOnTheFrozenNetworkFitsSavesAndEncodes() throws IOException {
         Path root = folder();
         Path model = tmp.resolve("nsh.dhm");

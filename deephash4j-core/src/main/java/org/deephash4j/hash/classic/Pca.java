@@ -22,7 +22,7 @@ record Pca(float[] mean, double[] components, double[] eigenvalues, int dim, int
         int d = x.columns();
         int n = x.rows();
         if (k > d) {
-            throw new IllegalArgumentException(method + " needs at most as many bits as feature dimensions (" + d + "), got " + k);
+            throw new BitsExceedDimensionException(method, k, d);
         }
         if (n < 2) {
             throw new IllegalArgumentException(method + " needs at least 2 training items, got " + n);
