@@ -167,7 +167,7 @@ final class DemoCommand implements Callable<Integer> {
                     EpochReport report = new EpochReport(deepEpochs, evalEvery, false,
                             f -> HashingExperiment.evaluate(f, pixels, images.images().labels(), split));
                     SupervisedHashMethod method = deep ? DeepMethods.recipe(methodName, b, deepBackbone(methodName, pretrained ? featureName
-                            : null, b, shape), shape, seed).withTraining(t -> t.with("epochs", deepEpochs)).asHashMethod(shape, report,
+                            : null), shape, seed).withTraining(t -> t.with("epochs", deepEpochs)).asHashMethod(shape, report,
                             new ConsoleProgress()) : SupervisedHashMethod.ignoringLabels(ClassicMethods.byName(methodName));
                     runsStarted++;
                     say(String.format(Locale.ROOT, "run %d/%d (%s elapsed): ", runsStarted, runsTotal, elapsed(start))
@@ -241,14 +241,14 @@ final class DemoCommand implements Callable<Integer> {
      * The backbone of deep method {@code method}: {@code --backbone} if given; else on a pretrained
      * network {@code features} (its token stage for a method that learns from patch tokens); else {@code cnn}.
      */
-    private String deepBackbone(String method, String features, int bits, ImageShape shape) {
+    private String deepBackbone(String method, String features) {
         if (backbone != null) {
             return backbone;
         }
         if (features == null) {
             return "cnn";
         }
-        return DeepMethods.recipe(method, bits, features, shape, seed).method().patchTokens() ? PretrainedBackbone.tokenStage(features)
+        return DeepMethods.methodOf(method).patchTokens() ? PretrainedBackbone.tokenStage(features)
                 : features;
     }
 

@@ -114,8 +114,9 @@ public final class KerasNetwork extends AbstractBlock {
             case "DepthwiseConv2D" -> Conv2d.builder().setKernelShape(pair(c, "kernel_size"))
                     .setFilters(inChannels * c.path("depth_multiplier").asInt(1)).optGroups(inChannels).optStride(pair(c, "strides"))
                     .optPadding(symmetricPadding(c)).optBias(c.path("use_bias").asBoolean()).build();
-            case "BatchNormalization" -> BatchNorm.builder().optEpsilon((float) c.path("epsilon").asDouble(1e-3))
-                    .optMomentum((float) c.path("momentum").asDouble(0.99)).build();
+            // DJL's default momentum (0.9), not the configuration's: re-estimating the statistics after training
+            // (DeepHashFunction.recalibrateBatchNorm) corrects every running average for that momentum
+            case "BatchNormalization" -> BatchNorm.builder().optEpsilon((float) c.path("epsilon").asDouble(1e-3)).build();
             case "Dense" -> Linear.builder().setUnits(c.path("units").asInt()).optBias(c.path("use_bias").asBoolean()).build();
             default -> throw new IllegalArgumentException("layer " + name + ": Keras layer " + kind + " is not supported");
         };
@@ -167,6 +168,12 @@ public final class KerasNetwork extends AbstractBlock {
      * The folded weights are a snapshot: call again after the weights change, or {@link #unfold}.
      */
     public void foldBatchNorm() {
+        foldBatchNorm(output);
+    }
+
+    /** As {@link #foldBatchNorm()}, only for the layers up to and including {@code layer} (the part that stays frozen). */
+    public void foldBatchNorm(String layer) {
+        int last = indexOf(layer);
         Map<String, Integer> consumers = new HashMap<>();
         for (Layer l : layers) {
             l.inputs().forEach(in -> consumers.merge(in, 1, Integer::sum));
@@ -175,7 +182,7 @@ public final class KerasNetwork extends AbstractBlock {
         layers.forEach(l -> byName.put(l.name(), l));
         Map<String, NDArray[]> f = new HashMap<>();
         foldedNorms.clear();
-        for (Layer bn : layers) {
+        for (Layer bn : layers.subList(0, last + 1)) {
             if (!bn.kind().equals("BatchNormalization") || bn.inputs().size() != 1) {
                 continue;
             }
@@ -206,12 +213,76 @@ public final class KerasNetwork extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(forwardBetween(store, inputs.head(), null, output, training));
+    }
+
+    /**
+     * The output of layer {@code to} given {@code x}, the output of layer {@code from} ({@code null}: the
+     * network's input): runs only the layers after {@code from}, so a network split at {@code from} (see
+     * {@link #checkSplit}) runs as two parts.
+     */
+    public NDArray forwardBetween(ParameterStore store, NDArray x, String from, String to, boolean training) {
         Map<String, NDArray> values = new HashMap<>();
-        for (Layer l : layers) {
-            NDArray x = l.inputs().isEmpty() ? inputs.head() : values.get(l.inputs().get(0));
-            values.put(l.name(), apply(store, l, x, values, training));
+        int start = from == null ? 0 : indexOf(from) + 1;
+        int end = indexOf(to);
+        if (from != null) {
+            values.put(from, x);
         }
-        return new NDList(values.get(output));
+        for (Layer l : layers.subList(start, end + 1)) {
+            NDArray in = l.inputs().isEmpty() ? x : values.get(l.inputs().get(0));
+            values.put(l.name(), apply(store, l, in, values, training));
+        }
+        return values.get(to);
+    }
+
+    /**
+     * Checks that the network can be split after layer {@code from}: no layer after it reads the output
+     * of a layer before it (true of the block outputs of MobileNet-style networks, whose residual sums
+     * stay within a block).
+     *
+     * @throws IllegalArgumentException naming the layer that reaches across
+     */
+    public void checkSplit(String from) {
+        int split = indexOf(from);
+        for (Layer l : layers.subList(split + 1, layers.size())) {
+            for (String in : l.inputs()) {
+                if (indexOf(in) < split) {
+                    throw new IllegalArgumentException("the network cannot be split after " + from + ": layer " + l.name()
+                            + " reads " + in + " from before it");
+                }
+            }
+        }
+    }
+
+    private int indexOf(String layer) {
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i).name().equals(layer)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("the network has no layer '" + layer + "' (it ends at " + output + ")");
+    }
+
+    /** The layer this network ends at (its output). */
+    public String outputLayer() {
+        return output;
+    }
+
+    /** The output shape of layer {@code layer} for input shape {@code input}. */
+    public Shape shapeAt(Shape input, String layer) {
+        indexOf(layer);
+        return shapes(input, null, null).get(layer);
+    }
+
+    /** The blocks (with parameters) of the layers from the input up to and including {@code layer}. */
+    public List<Block> blocksUpTo(String layer) {
+        List<Block> blocks = new ArrayList<>();
+        for (Layer l : layers.subList(0, indexOf(layer) + 1)) {
+            if (l.block() != null) {
+                blocks.add(l.block());
+            }
+        }
+        return blocks;
     }
 
     private NDArray apply(ParameterStore store, Layer l, NDArray x, Map<String, NDArray> values, boolean training) {

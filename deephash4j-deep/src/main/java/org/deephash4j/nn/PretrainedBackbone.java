@@ -56,16 +56,24 @@ public final class PretrainedBackbone extends AbstractBlock {
     private final boolean tokens;
     /** What the pooled backbone and its token view share besides the network. */
     private final Shared shared;
+    /** One image's map at each layer {@link #mapShape} was asked for. */
+    private final Map<String, Shape> mapShapes = new ConcurrentHashMap<>();
 
-    /** The frozen and folded states and the memo of the network's maps, shared by the backbone and its token view. */
+    /**
+     * The frozen and folded states and the memo of the frozen part's maps, shared by the backbone and its
+     * token view. The frozen part runs from the input to layer {@code frozenUpTo} (the cut layer: all of
+     * it; {@code null}: none); its maps are remembered in a folder named after that layer.
+     */
     private static final class Shared {
-        final Path memoFolder;
-        boolean frozen;
-        boolean folded;
+        final Path featuresRoot;
+        final String network;
+        String frozenUpTo;
+        String foldedUpTo;
         FeatureMemo memo;
 
-        Shared(Path memoFolder) {
-            this.memoFolder = memoFolder;
+        Shared(Path featuresRoot, String network) {
+            this.featuresRoot = featuresRoot;
+            this.network = network;
         }
     }
 
@@ -171,9 +179,8 @@ public final class PretrainedBackbone extends AbstractBlock {
             throw new IllegalStateException("cannot load the pretrained network " + cut.network() + ": " + e.getMessage(), e);
         }
         KerasNetwork network = KerasNetwork.build(model, cut.layer());
-        Path memoFolder = home.root().resolve("features").resolve(cut.network() + "-" + cut.layer() + "-" + cut.inputSize());
         return new PretrainedBackbone(name.toLowerCase(Locale.ROOT), network, model.weights(), cut.inputSize(), false,
-                new Shared(memoFolder));
+                new Shared(home.root().resolve("features"), cut.network()));
     }
 
     /** The same network (sharing its parameters, frozen state and memo) giving patch tokens {@code (N, P, D)}. */
@@ -181,42 +188,119 @@ public final class PretrainedBackbone extends AbstractBlock {
         return new PretrainedBackbone(name, network, weights, inputSize, true, shared);
     }
 
-    /** Whether the network is frozen: published BatchNorm statistics, no gradients, features remembered. */
+    /** Whether the whole network is frozen: published BatchNorm statistics, no gradients, features remembered. */
     public boolean frozen() {
-        return shared.frozen;
+        return network.outputLayer().equals(shared.frozenUpTo);
     }
 
-    /** Freezes the network (or lets it train). */
+    /** Freezes the whole network (or lets all of it train). */
     public void setFrozen(boolean freeze) {
+        freezeUpTo(freeze ? network.outputLayer() : null);
+    }
+
+    /**
+     * Lets the blocks from {@code block} (e.g. {@code block_9}) up to the cut train and freezes the layers
+     * below them, whose maps are then computed once per image and remembered like a frozen network's:
+     * fine-tuning the top of the network costs only the top's passes. {@code null} freezes the whole network.
+     *
+     * @throws IllegalArgumentException if {@code block} is not a block of this network above its first, or
+     *     not below or at the cut
+     */
+    public void setTrainableFrom(String block) {
+        freezeUpTo(block == null ? network.outputLayer() : layerBelow(block));
+    }
+
+    /** The first trainable block when only the top of the network trains, else {@code null}. */
+    public String trainableFrom() {
+        String upTo = shared.frozenUpTo;
+        if (upTo == null || frozen()) {
+            return null;
+        }
+        return "block_" + (blockOf(upTo) + 1);
+    }
+
+    /** The ids of the parameters that do not train: all, some (the part below the trainable blocks) or none. */
+    public java.util.Set<String> frozenParameterIds() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        String upTo = shared.frozenUpTo;
+        if (upTo != null) {
+            network.blocksUpTo(upTo).forEach(b -> b.getParameters().forEach(p -> ids.add(p.getValue().getId())));
+        }
+        return ids;
+    }
+
+    /** The layer the part below block {@code block} ends at: block N-1's output. */
+    private String layerBelow(String block) {
+        String b = block.toLowerCase(Locale.ROOT);
+        int cutBlock = blockOf(network.outputLayer());
+        if (!b.matches("block_([1-9]|1[0-6])") || Integer.parseInt(b.substring(6)) < 2 || Integer.parseInt(b.substring(6)) > cutBlock) {
+            throw new IllegalArgumentException("the first trainable block of " + name + " must be block_2 .. block_" + cutBlock
+                    + " (the blocks up to its cut), got '" + block + "'; to train the whole network give only the learning-rate scale");
+        }
+        String below = cut(MOBILENET + ":block_" + (Integer.parseInt(b.substring(6)) - 1)).layer();
+        network.checkSplit(below);
+        return below;
+    }
+
+    /** The block number of a block's output layer; the top layer ({@code out_relu}) counts as block 17. */
+    private static int blockOf(String layer) {
+        return layer.startsWith("block_") ? Integer.parseInt(layer.substring(6, layer.indexOf('_', 6))) : 17;
+    }
+
+    /** Freezes the layers up to {@code layer} ({@code null}: none) and lets the rest train. */
+    private void freezeUpTo(String layer) {
         synchronized (shared) {
-            shared.frozen = freeze;
-            freeze(freeze);
-            if (!freeze && shared.folded) {
-                network.unfold();
-                shared.folded = false;
+            if (java.util.Objects.equals(layer, shared.frozenUpTo)) {
+                applyFreeze();
+                return;
             }
+            shared.frozenUpTo = layer;
+            shared.memo = null;
+            if (shared.foldedUpTo != null) {
+                network.unfold();
+                shared.foldedUpTo = null;
+            }
+            applyFreeze();
         }
     }
 
-    /** Sets whether the network's weights take gradients; BatchNorm's running statistics never do. */
-    private void freeze(boolean freeze) {
-        network.freezeParameters(freeze, p -> p.getType() != ai.djl.nn.Parameter.Type.RUNNING_MEAN
-                && p.getType() != ai.djl.nn.Parameter.Type.RUNNING_VAR);
+    /** Sets which weights take gradients (the frozen part's do not); BatchNorm's running statistics never do. */
+    private void applyFreeze() {
+        java.util.function.Predicate<ai.djl.nn.Parameter> weights = p -> p.getType() != ai.djl.nn.Parameter.Type.RUNNING_MEAN
+                && p.getType() != ai.djl.nn.Parameter.Type.RUNNING_VAR;
+        network.freezeParameters(false, weights);
+        if (shared.frozenUpTo != null) {
+            network.blocksUpTo(shared.frozenUpTo).forEach(b -> b.freezeParameters(true, weights));
+        }
     }
 
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray map = shared.frozen ? remembered(store, x) : network.forward(store, new NDList(resize(x)), training).singletonOrThrow();
+        String upTo = shared.frozenUpTo;
+        NDArray map;
+        if (upTo == null) {
+            map = network.forward(store, new NDList(resize(x)), training).singletonOrThrow();
+        } else {
+            map = remembered(store, x, upTo);
+            if (!frozen()) {
+                map = network.forwardBetween(store, map, upTo, network.outputLayer(), training);
+            }
+        }
         return new NDList(tokens ? Tokens.fromMap(new NDList(map)).singletonOrThrow() : Tokens.poolMap(map));
     }
 
-    /** The maps of {@code x}'s images, from the memo or computed (in inference mode) and remembered. */
-    private NDArray remembered(ParameterStore store, NDArray x) {
+    /** Layer {@code layer}'s map of one image (the network takes RGB), (1, C, H, W); computed once per layer. */
+    private Shape mapShape(String layer) {
+        return mapShapes.computeIfAbsent(layer, l -> network.shapeAt(new Shape(1, 3, inputSize, inputSize), l));
+    }
+
+    /** The frozen part's maps (up to {@code upTo}) of {@code x}'s images, from the memo or computed (in inference mode) and remembered. */
+    private NDArray remembered(ParameterStore store, NDArray x, String upTo) {
         Shape in = x.getShape();
         int n = (int) in.get(0);
         int d = (int) (in.size() / n);
-        Shape mapShape = network.getOutputShapes(new Shape[] {new Shape(1, in.get(1), inputSize, inputSize)})[0];
+        Shape mapShape = mapShape(upTo);
         int m = (int) mapShape.size();
         FeatureMemo cache = memo(m);
         float[] pixels = x.toFloatArray();
@@ -231,7 +315,6 @@ public final class PretrainedBackbone extends AbstractBlock {
             }
         }
         NDManager manager = x.getManager();
-        foldOnce();
         for (int from = 0; from < missing.size(); from += EXTRACTION_BATCH) {
             List<Integer> part = missing.subList(from, Math.min(missing.size(), from + EXTRACTION_BATCH));
             float[] batch = new float[part.size() * d];
@@ -240,7 +323,7 @@ public final class PretrainedBackbone extends AbstractBlock {
             }
             try (NDManager scope = manager.newSubManager()) {
                 NDArray b = scope.create(batch, new Shape(part.size(), in.get(1), in.get(2), in.get(3)));
-                float[] maps = computeMaps(store, b).toFloatArray();
+                float[] maps = frozenMaps(store, b, upTo).toFloatArray();
                 for (int j = 0; j < part.size(); j++) {
                     int i = part.get(j);
                     rows[i] = java.util.Arrays.copyOfRange(maps, j * m, (j + 1) * m);
@@ -260,11 +343,16 @@ public final class PretrainedBackbone extends AbstractBlock {
      * convolutions), without the memo: what a frozen pass computes for an image it has not seen.
      */
     public NDArray computeMaps(ParameterStore store, NDArray images) {
-        if (!shared.frozen) {
+        if (!frozen()) {
             throw new IllegalStateException(name + " is not frozen");
         }
-        foldOnce();
-        return network.forward(store, new NDList(resize(images)), false).singletonOrThrow();
+        return frozenMaps(store, images, network.outputLayer());
+    }
+
+    /** Layer {@code upTo}'s maps of {@code images} through the frozen part (BatchNorm folded), without the memo. */
+    private NDArray frozenMaps(ParameterStore store, NDArray images, String upTo) {
+        foldOnce(upTo);
+        return network.forwardBetween(store, resize(images), null, upTo, false);
     }
 
     /**
@@ -274,12 +362,12 @@ public final class PretrainedBackbone extends AbstractBlock {
      */
     static final int EXTRACTION_BATCH = 8;
 
-    /** Folds the BatchNorm layers into the convolutions the first time a frozen pass needs them (the weights do not change). */
-    private void foldOnce() {
+    /** Folds the frozen part's BatchNorm layers into its convolutions the first time a pass needs them (its weights do not change). */
+    private void foldOnce(String upTo) {
         synchronized (shared) {
-            if (!shared.folded) {
-                network.foldBatchNorm();
-                shared.folded = true;
+            if (!upTo.equals(shared.foldedUpTo)) {
+                network.foldBatchNorm(upTo);
+                shared.foldedUpTo = upTo;
             }
         }
     }
@@ -287,7 +375,7 @@ public final class PretrainedBackbone extends AbstractBlock {
     private FeatureMemo memo(int dimension) {
         synchronized (shared) {
             if (shared.memo == null) {
-                shared.memo = FeatureMemo.in(shared.memoFolder, dimension);
+                shared.memo = FeatureMemo.in(shared.featuresRoot.resolve(shared.network + "-" + shared.frozenUpTo + "-" + inputSize), dimension);
             }
             return shared.memo;
         }
@@ -338,10 +426,8 @@ public final class PretrainedBackbone extends AbstractBlock {
         network.loadWeights(weights);
         synchronized (shared) {
             network.unfold();
-            shared.folded = false;
-            if (shared.frozen) {
-                freeze(true);
-            }
+            shared.foldedUpTo = null;
+            applyFreeze();
         }
     }
 

@@ -246,7 +246,7 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
             // its moments), so the result depends only on the images: not on training's statistics, not on a start value
             java.util.List<NDArray> running = new java.util.ArrayList<>();
             PretrainedBackbone pretrained = pretrainedIn(network);
-            java.util.Set<String> keep = pretrained != null && pretrained.frozen() ? parameterIds(pretrained) : java.util.Set.of();
+            java.util.Set<String> keep = pretrained != null ? pretrained.frozenParameterIds() : java.util.Set.of();
             for (Pair<String, Parameter> p : network.getParameters()) {
                 Parameter.Type type = p.getValue().getType();
                 if ((type == Parameter.Type.RUNNING_MEAN || type == Parameter.Type.RUNNING_VAR) && !keep.contains(p.getValue().getId())) {
@@ -289,12 +289,14 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
 
     /** Configuration key saying that the pretrained backbone is frozen: its weights are the published ones, not in the file. */
     static final String FROZEN_BACKBONE = "backbone_frozen";
+    /** Configuration key naming the first trained block of a partly fine-tuned pretrained backbone (the layers below are the published ones). */
+    static final String TRAINABLE_FROM = "backbone_trainable_from";
 
     /** Configuration key saying where the BatchNorm statistics come from. */
     public static final String BN_STATISTICS = "bn_statistics";
 
     /** DJL's BatchNorm momentum, which every network here keeps: running = m * running + (1 - m) * batch. */
-    private static final double BATCH_NORM_MOMENTUM = 0.9;
+    static final double BATCH_NORM_MOMENTUM = 0.9;
 
     private static final long RECALIBRATION_SEED = 0x5EEDBA7C4L;
 
@@ -315,8 +317,12 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
             sections.put(TorchScriptBackbone.SECTION, module.moduleBytes());
         }
         java.util.Set<String> elsewhere = notSaved(network);
-        if (pretrainedIn(network) != null) {
-            c.put(FROZEN_BACKBONE, pretrainedIn(network).frozen());
+        PretrainedBackbone pretrained = pretrainedIn(network);
+        if (pretrained != null) {
+            c.put(FROZEN_BACKBONE, pretrained.frozen());
+            if (pretrained.trainableFrom() != null) {
+                c.put(TRAINABLE_FROM, pretrained.trainableFrom());
+            }
         }
         for (Pair<String, Parameter> p : network.getParameters()) {
             if (!elsewhere.contains(p.getValue().getId())) {
@@ -347,13 +353,13 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
 
     /**
      * The parameters a model file does not hold: a TorchScript module's (saved as one section) and a
-     * frozen pretrained backbone's (the published weights, loaded from the package).
+     * pretrained backbone's frozen part (the published weights, loaded from the package).
      */
     private static java.util.Set<String> notSaved(Block network) {
         java.util.Set<String> ids = parameterIds(torchScriptIn(network));
         PretrainedBackbone p = pretrainedIn(network);
-        if (p != null && p.frozen()) {
-            ids.addAll(parameterIds(p));
+        if (p != null) {
+            ids.addAll(p.frozenParameterIds());
         }
         return ids;
     }
@@ -388,7 +394,11 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
                 c.method() + " model's backbone") : Backbones.create(backbone);
         SequentialBlock net = network(encodingBackbone.apply(backboneBlock), c.bits(), layer);
         if (backboneBlock instanceof PretrainedBackbone p) {
-            p.setFrozen(Boolean.TRUE.equals(c.config().get(FROZEN_BACKBONE)));
+            if (c.config().get(TRAINABLE_FROM) instanceof String from) {
+                p.setTrainableFrom(from);
+            } else {
+                p.setFrozen(Boolean.TRUE.equals(c.config().get(FROZEN_BACKBONE)));
+            }
         }
         net.initialize(manager, DataType.FLOAT32, inputShape(shape, 1));
         java.util.Set<String> elsewhere = notSaved(net);

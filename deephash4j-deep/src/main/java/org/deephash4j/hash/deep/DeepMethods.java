@@ -66,6 +66,16 @@ public final class DeepMethods {
         return names;
     }
 
+    /**
+     * The method that {@code name} (a method or one of its variants) trains.
+     *
+     * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
+     */
+    public static DeepMethod<?> methodOf(String name) {
+        return find(name).<DeepMethod<?>>map(Found::method).orElseThrow(
+                () -> new IllegalArgumentException("unknown deep method '" + name + "' (" + String.join(", ", names()) + ")"));
+    }
+
     /** Whether {@code name} is a registered deep method or variant. */
     public static boolean isDeep(String name) {
         return find(name).isPresent();

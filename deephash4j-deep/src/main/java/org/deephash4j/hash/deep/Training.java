@@ -59,9 +59,23 @@ public final class Training {
      *     {@link EpochListener} gets is re-estimated too
      * @param featureViews how many augmented views of each image training draws from (0: a new view every
      *     epoch); with a frozen pretrained backbone each view's features are computed once and remembered
+     * @param backboneTrainable which part of a pretrained backbone trains when {@code backboneLrScale} is above
+     *     0: {@value #WHOLE_BACKBONE}, or {@code block_N}, the blocks from N up (the layers below stay frozen and
+     *     their maps are remembered as a frozen backbone's are)
      */
     public record Settings(int epochs, int batchSize, float learningRate, float backboneLrScale, float weightDecay,
-            Optimiser optimiser, Schedule schedule, Augmentation augmentation, long seed, boolean reestimateBatchNorm, int featureViews) {
+            Optimiser optimiser, Schedule schedule, Augmentation augmentation, long seed, boolean reestimateBatchNorm, int featureViews,
+            String backboneTrainable) {
+
+        /** The {@code backboneTrainable} value that trains the whole backbone. */
+        public static final String WHOLE_BACKBONE = "all";
+
+        /** Settings that train the whole backbone (when its learning-rate scale is above 0). */
+        public Settings(int epochs, int batchSize, float learningRate, float backboneLrScale, float weightDecay, Optimiser optimiser,
+                Schedule schedule, Augmentation augmentation, long seed, boolean reestimateBatchNorm, int featureViews) {
+            this(epochs, batchSize, learningRate, backboneLrScale, weightDecay, optimiser, schedule, augmentation, seed, reestimateBatchNorm,
+                    featureViews, WHOLE_BACKBONE);
+        }
 
         /** Settings drawing a new augmented view every epoch. */
         public Settings(int epochs, int batchSize, float learningRate, float backboneLrScale, float weightDecay, Optimiser optimiser,
@@ -83,7 +97,8 @@ public final class Training {
         }
 
         public Settings {
-            if (epochs <= 0 || batchSize <= 1 || !(learningRate > 0) || !(backboneLrScale >= 0) || !(weightDecay >= 0) || featureViews < 0) {
+            if (epochs <= 0 || batchSize <= 1 || !(learningRate > 0) || !(backboneLrScale >= 0) || !(weightDecay >= 0) || featureViews < 0
+                    || backboneTrainable == null) {
                 throw new IllegalArgumentException("invalid training settings: epochs " + epochs + ", batch " + batchSize
                         + ", lr " + learningRate + ", backbone scale " + backboneLrScale + ", weight decay " + weightDecay
                         + ", feature views " + featureViews);
@@ -104,6 +119,9 @@ public final class Training {
             m.put("seed", seed);
             if (featureViews > 0) {
                 m.put("feature_views", featureViews);
+            }
+            if (!WHOLE_BACKBONE.equals(backboneTrainable)) {
+                m.put("backbone_trainable", backboneTrainable);
             }
             // a re-estimate replaces the first with the number of images it used
             m.put(DeepHashFunction.BN_STATISTICS, reestimateBatchNorm ? "re-estimated on the un-augmented training images"
@@ -132,6 +150,10 @@ public final class Training {
                     + "view every epoch); with a frozen pretrained backbone each view's features are computed once and cached "
                     + "(default there: 4).",
                     "featureViews"),
+            Setting.component("backbone-trainable", "all|block_N", "Which part of a pretrained backbone trains when "
+                    + "--backbone-lr-scale is above 0: all, or the blocks from block_N up to the cut (the layers below stay frozen "
+                    + "and their maps are cached, so each epoch runs only the top).",
+                    "backboneTrainable"),
             Setting.component("recalibrate-bn", null, "Re-estimate the BatchNorm statistics on the un-augmented training images "
                     + "after training (and before an epoch's evaluation) instead of keeping those of the last augmented batches.",
                     "reestimateBatchNorm"));

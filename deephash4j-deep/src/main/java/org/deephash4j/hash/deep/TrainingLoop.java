@@ -68,8 +68,20 @@ final class TrainingLoop {
         int steps = n / batch;
         DeepEngine.seed(s.seed());
         org.deephash4j.nn.PretrainedBackbone pretrained = DeepHashFunction.pretrainedIn(task.encoder());
+        boolean wholeBackbone = Training.Settings.WHOLE_BACKBONE.equals(s.backboneTrainable());
         if (pretrained != null) {
-            pretrained.setFrozen(s.backboneLrScale() == 0);
+            if (!wholeBackbone && s.backboneLrScale() == 0) {
+                throw new IllegalArgumentException("--backbone-trainable " + s.backboneTrainable() + " trains part of the backbone, "
+                        + "but its learning-rate scale is 0: give --backbone-lr-scale (e.g. 0.1)");
+            }
+            if (s.backboneLrScale() == 0 || wholeBackbone) {
+                pretrained.setFrozen(s.backboneLrScale() == 0);
+            } else {
+                pretrained.setTrainableFrom(s.backboneTrainable());
+            }
+        } else if (!wholeBackbone) {
+            throw new IllegalArgumentException("--backbone-trainable " + s.backboneTrainable() + " needs a pretrained backbone (such as "
+                    + "mobilenetv2:block_10); this one trains as a whole");
         }
         NDManager manager = NDManager.newBaseManager();
         Model model = Model.newInstance(task.method());

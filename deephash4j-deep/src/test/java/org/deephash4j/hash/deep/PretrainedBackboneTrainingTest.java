@@ -114,4 +114,83 @@ class PretrainedBackboneTrainingTest {
             assertArrayEquals(f.encode(x, null).words(), reloaded(f, x, "tuned").words());
         }
     }
+
+    @Test
+    void theTopBlocksFineTuneAloneAndTheFileKeepsOnlyThem() throws Exception {
+        FeatureMatrix x = images(32);
+        DeepRecipe<?> recipe = DeepMethods.recipe("orthohash", 16, "mobilenetv2:block_10", SHAPE, 4)
+                .set(Map.of("epochs", "2", "batch-size", "16", "backbone-lr-scale", "0.5", "backbone-trainable", "block_9"));
+        try (DeepHashFunction f = recipe.train(x, labels(32), SHAPE, null, ProgressListener.NONE, null)) {
+            org.deephash4j.nn.PretrainedBackbone backbone = DeepHashFunction.pretrainedIn(f.block());
+            assertFalse(backbone.frozen());
+            assertEquals("block_9", backbone.trainableFrom());
+            ModelContents c = f.contents();
+            assertEquals("block_9", c.config().get(DeepHashFunction.TRAINABLE_FROM));
+            long top = c.arrays().keySet().stream().filter(k -> k.contains("block_9_") || k.contains("block_10_")).count();
+            assertEquals(30, top, "blocks 9 and 10 (3 convolutions and 3 BatchNorms of 4 arrays each) travel in the file: " + c.arrays().keySet());
+            assertTrue(c.arrays().keySet().stream().noneMatch(k -> k.contains("block_8_") || k.contains("Conv1")),
+                    "the frozen part is not in the file: " + c.arrays().keySet());
+            // the frozen part keeps the published weights; the trained part moved away from them
+            org.deephash4j.nn.PretrainedBackbone published = org.deephash4j.nn.PretrainedBackbone.create("mobilenetv2:block_10");
+            try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+                published.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 3, 32, 32));
+                assertArrayEquals(weight(published, "block_8_expand_"), weight(backbone, "block_8_expand_"));
+                assertFalse(java.util.Arrays.equals(weight(published, "block_9_expand_"), weight(backbone, "block_9_expand_")));
+            }
+            assertArrayEquals(f.encode(x, null).words(), reloaded(f, x, "top").words(), "rebuilt from the package and the file");
+        }
+    }
+
+    private static float[] weight(ai.djl.nn.Block block, String layer) {
+        return block.getParameters().stream().filter(p -> p.getKey().contains(layer) && p.getKey().endsWith("weight")).findFirst()
+                .orElseThrow(() -> new AssertionError("no weight of " + layer)).getValue().getArray().toFloatArray();
+    }
+
+    @Test
+    void aTrainablePartIsRefusedWhereItCannotTrain() {
+        FeatureMatrix x = images(16);
+        java.util.function.Function<Map<String, String>, String> refusal = settings -> org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> DeepMethods.recipe("orthohash", 16, settings.getOrDefault("backbone", "mobilenetv2:block_10"),
+                        SHAPE, 4).set(withoutBackbone(settings)).train(x, labels(16), SHAPE, null, ProgressListener.NONE, null).close())
+                .getMessage();
+        assertTrue(refusal.apply(Map.of("backbone-trainable", "block_9")).contains("--backbone-lr-scale"));
+        assertTrue(refusal.apply(Map.of("backbone-trainable", "block_11", "backbone-lr-scale", "0.1")).contains("block_2 .. block_10"));
+        assertTrue(refusal.apply(Map.of("backbone-trainable", "block_3", "backbone-lr-scale", "0.1", "backbone", "mlp"))
+                .contains("needs a pretrained backbone"));
+    }
+
+    private static Map<String, String> withoutBackbone(Map<String, String> settings) {
+        Map<String, String> s = new java.util.HashMap<>(settings);
+        s.remove("backbone");
+        s.put("epochs", "1");
+        s.put("batch-size", "8");
+        return s;
+    }
+
+    @Test
+    void thePublishedBatchNormsAverageWithTheMomentumTheReEstimateCorrectsFor() {
+        // two training passes over one batch from running mean 0 give (1 - m) mu, then (1 - m) mu (1 + m): m is their ratio less 1
+        org.deephash4j.nn.PretrainedBackbone b = org.deephash4j.nn.PretrainedBackbone.create("mobilenetv2:block_1");
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(4, 3, 32, 32);
+            b.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, shape);
+            ai.djl.ndarray.NDArray running = b.getParameters().stream().filter(p -> p.getKey().contains("bn_Conv1")
+                    && p.getKey().endsWith("runningMean")).findFirst().orElseThrow().getValue().getArray();
+            running.muli(0);
+            ai.djl.ndarray.NDList in = new ai.djl.ndarray.NDList(m.create(images(4).values(), shape));
+            ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(m, false);
+            b.forward(ps, in, true);
+            float[] first = running.toFloatArray();
+            b.forward(ps, in, true);
+            float[] second = running.toFloatArray();
+            int checked = 0;
+            for (int c = 0; c < first.length; c++) {
+                if (Math.abs(first[c]) > 1e-3) {
+                    assertEquals(DeepHashFunction.BATCH_NORM_MOMENTUM, second[c] / first[c] - 1, 1e-3, "channel " + c);
+                    checked++;
+                }
+            }
+            assertTrue(checked > 8, checked + " channels checked");
+        }
+    }
 }
