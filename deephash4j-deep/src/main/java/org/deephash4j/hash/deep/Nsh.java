@@ -90,9 +90,15 @@ public final class Nsh implements DeepMethod<Nsh.Config> {
         return false;
     }
 
+    /**
+     * Grey images: the reference run's digit views. Colour images: SDC's {@code mocov2} pair from scratch;
+     * on a pretrained network the milder natural-image views (crops down to half the image, not a fifth),
+     * chosen on the emoji validation split (docs/pretrained.md).
+     */
     @Override
     public Config defaults(int bits, String backbone, ImageShape shape, long seed) {
-        return Config.defaults(bits, backbone, shape.channels() == 1 ? Augmentation.digits() : Augmentation.mocov2(), seed);
+        Augmentation colour = org.deephash4j.nn.PretrainedBackbone.isPretrained(backbone) ? Augmentation.naturalImages() : Augmentation.mocov2();
+        return Config.defaults(bits, backbone, shape.channels() == 1 ? Augmentation.digits() : colour, seed);
     }
 
     @Override

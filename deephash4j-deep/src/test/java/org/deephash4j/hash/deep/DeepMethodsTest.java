@@ -67,6 +67,17 @@ class DeepMethodsTest {
     }
 
     @Test
+    void nshAndContrastiveDrawMilderViewsOnAPretrainedNetwork() {
+        ImageShape colour = new ImageShape(3, 32, 32);
+        for (String m : java.util.List.of("nsh", "contrastive")) {
+            assertEquals("natural", org.deephash4j.data.augment.AugmentationSpec.nameOf(
+                    DeepMethods.recipe(m, 64, "mobilenetv2:block_10", colour, 0).config().training().augmentation()), m);
+            assertEquals("mocov2", org.deephash4j.data.augment.AugmentationSpec.nameOf(
+                    DeepMethods.recipe(m, 64, "cnn", colour, 0).config().training().augmentation()), m);
+        }
+    }
+
+    @Test
     void unknownMethodsAreRefusedWithTheKnownNames() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DeepMethods.recipe("nsh-typo", 16, "cnn", DIGITS, 0));
