@@ -232,7 +232,7 @@ public final class PretrainedBackbone extends AbstractBlock {
     /** The layer the part below block {@code block} ends at: block N-1's output. */
     private String layerBelow(String block) {
         String b = block.toLowerCase(Locale.ROOT);
-        int cutBlock = blockOf(network.outputLayer());
+        int cutBlock = Math.min(blockOf(network.outputLayer()), 16);
         if (!b.matches("block_([1-9]|1[0-6])") || Integer.parseInt(b.substring(6)) < 2 || Integer.parseInt(b.substring(6)) > cutBlock) {
             throw new IllegalArgumentException("the first trainable block of " + name + " must be block_2 .. block_" + cutBlock
                     + " (the blocks up to its cut), got '" + block + "'; to train the whole network give only the learning-rate scale");
@@ -242,7 +242,7 @@ public final class PretrainedBackbone extends AbstractBlock {
         return below;
     }
 
-    /** The block number of a block's output layer; the top layer ({@code out_relu}) counts as block 17. */
+    /** The block number of a block's output layer; the layers above block 16 ({@code out_relu}) count as 17. */
     private static int blockOf(String layer) {
         return layer.startsWith("block_") ? Integer.parseInt(layer.substring(6, layer.indexOf('_', 6))) : 17;
     }
@@ -255,7 +255,10 @@ public final class PretrainedBackbone extends AbstractBlock {
                 return;
             }
             shared.frozenUpTo = layer;
-            shared.memo = null;
+            if (shared.memo != null) {
+                shared.memo.flush();
+                shared.memo = null;
+            }
             if (shared.foldedUpTo != null) {
                 network.unfold();
                 shared.foldedUpTo = null;
