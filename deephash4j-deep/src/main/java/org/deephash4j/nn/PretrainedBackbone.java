@@ -148,8 +148,8 @@ public final class PretrainedBackbone extends AbstractBlock {
             return new Cut(MOBILENET, "out_relu", 224);
         }
         String stage = n.substring(MOBILENET.length() + 1);
-        if (stage.matches("block_([1-9]|1[0-6])")) {
-            int block = Integer.parseInt(stage.substring(6));
+        int block = blockNumber(stage);
+        if (block > 0) {
             // a block whose input and output match ends in a residual sum, the others in their projection
             boolean residual = List.of(2, 4, 5, 7, 8, 9, 11, 12, 14, 15).contains(block);
             return new Cut(MOBILENET, stage + (residual ? "_add" : "_project_BN"), 224);
@@ -201,13 +201,13 @@ public final class PretrainedBackbone extends AbstractBlock {
     /**
      * Lets the blocks from {@code block} (e.g. {@code block_9}) up to the cut train and freezes the layers
      * below them, whose maps are then computed once per image and remembered like a frozen network's:
-     * fine-tuning the top of the network costs only the top's passes. {@code null} freezes the whole network.
+     * fine-tuning the top of the network costs only the top's passes.
      *
      * @throws IllegalArgumentException if {@code block} is not a block of this network above its first, or
      *     not below or at the cut
      */
     public void setTrainableFrom(String block) {
-        freezeUpTo(block == null ? network.outputLayer() : layerBelow(block));
+        freezeUpTo(layerBelow(block));
     }
 
     /** The first trainable block when only the top of the network trains, else {@code null}. */
@@ -231,15 +231,20 @@ public final class PretrainedBackbone extends AbstractBlock {
 
     /** The layer the part below block {@code block} ends at: block N-1's output. */
     private String layerBelow(String block) {
-        String b = block.toLowerCase(Locale.ROOT);
+        int n = blockNumber(block.toLowerCase(Locale.ROOT));
         int cutBlock = Math.min(blockOf(network.outputLayer()), 16);
-        if (!b.matches("block_([1-9]|1[0-6])") || Integer.parseInt(b.substring(6)) < 2 || Integer.parseInt(b.substring(6)) > cutBlock) {
+        if (n < 2 || n > cutBlock) {
             throw new IllegalArgumentException("the first trainable block of " + name + " must be block_2 .. block_" + cutBlock
                     + " (the blocks up to its cut), got '" + block + "'; to train the whole network give only the learning-rate scale");
         }
-        String below = cut(MOBILENET + ":block_" + (Integer.parseInt(b.substring(6)) - 1)).layer();
+        String below = cut(MOBILENET + ":block_" + (n - 1)).layer();
         network.checkSplit(below);
         return below;
+    }
+
+    /** N for a stage named {@code block_N} with N in 1..16 (MobileNetV2's inverted-residual blocks), else 0. */
+    private static int blockNumber(String stage) {
+        return stage.matches("block_([1-9]|1[0-6])") ? Integer.parseInt(stage.substring(6)) : 0;
     }
 
     /** The block number of a block's output layer; the layers above block 16 ({@code out_relu}) count as 17. */

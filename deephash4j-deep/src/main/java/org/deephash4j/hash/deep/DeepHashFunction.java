@@ -320,8 +320,9 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
         PretrainedBackbone pretrained = pretrainedIn(network);
         if (pretrained != null) {
             c.put(FROZEN_BACKBONE, pretrained.frozen());
-            if (pretrained.trainableFrom() != null) {
-                c.put(TRAINABLE_FROM, pretrained.trainableFrom());
+            String trainableFrom = pretrained.trainableFrom();
+            if (trainableFrom != null) {
+                c.put(TRAINABLE_FROM, trainableFrom);
             }
         }
         for (Pair<String, Parameter> p : network.getParameters()) {
