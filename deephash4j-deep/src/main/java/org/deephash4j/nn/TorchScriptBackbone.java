@@ -17,6 +17,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A backbone given by the user as a TorchScript module (e.g. a torchvision network exported with
@@ -34,10 +36,12 @@ public final class TorchScriptBackbone extends AbstractBlock implements AutoClos
     /** The model-file section holding the module. */
     public static final String SECTION = "backbone.torchscript";
 
-    private final PtSymbolBlock module;
+    private PtSymbolBlock module;
     private final boolean tokens;
     /** The manager holding the module's native memory, or {@code null} for a view that shares another's module. */
-    private final NDManager owner;
+    private NDManager owner;
+    /** The token views sharing this backbone's module: a replaced module is replaced in them too. */
+    private final List<TorchScriptBackbone> views = new ArrayList<>();
 
     private TorchScriptBackbone(PtSymbolBlock module, boolean tokens, NDManager owner) {
         super((byte) 1);
@@ -65,11 +69,19 @@ public final class TorchScriptBackbone extends AbstractBlock implements AutoClos
 
     /** The backbone whose module is serialised in {@code bytes} (a TorchScript {@code .pt} file's content). */
     public static TorchScriptBackbone fromBytes(byte[] bytes, String origin) {
+        Loaded loaded = load(bytes, origin);
+        return new TorchScriptBackbone(loaded.module(), false, loaded.owner());
+    }
+
+    /** A loaded module and the manager that owns its native memory. */
+    private record Loaded(PtSymbolBlock module, NDManager owner) {
+    }
+
+    private static Loaded load(byte[] bytes, String origin) {
         DeepEngine.get();
         NDManager manager = NDManager.newBaseManager();
         try {
-            return new TorchScriptBackbone(JniUtils.loadModule((PtNDManager) manager, new ByteArrayInputStream(bytes), true, false), false,
-                    manager);
+            return new Loaded(JniUtils.loadModule((PtNDManager) manager, new ByteArrayInputStream(bytes), true, false), manager);
         } catch (IOException | EngineException | IllegalArgumentException e) {
             manager.close();
             throw new IllegalArgumentException(origin + " is not a TorchScript module PyTorch can load: " + e.getMessage(), e);
@@ -78,7 +90,34 @@ public final class TorchScriptBackbone extends AbstractBlock implements AutoClos
 
     /** The same module (sharing its parameters) giving patch tokens {@code (N, P, D)} instead of pooled features. */
     public TorchScriptBackbone tokens() {
-        return new TorchScriptBackbone(module, true, null);
+        TorchScriptBackbone view = new TorchScriptBackbone(module, true, null);
+        views.add(view);
+        return view;
+    }
+
+    /**
+     * Replaces the module, in this backbone and its token views, by the one serialised in {@code bytes}
+     * (as {@link #moduleBytes()} wrote it): a resumed run gets its buffers, such as BatchNorm statistics,
+     * which are not parameters. Call it before the module's parameters are handed to a trainer: they
+     * are new parameters.
+     *
+     * @throws IllegalStateException on a token view (replace the module of the backbone it came from)
+     */
+    public void replaceModule(byte[] bytes, String origin) {
+        if (owner == null) {
+            throw new IllegalStateException("a token view shares its backbone's module: replace that one");
+        }
+        Loaded replacement = load(bytes, origin);
+        NDManager previous = owner;
+        owner = replacement.owner();
+        setModule(replacement.module());
+        views.forEach(v -> v.setModule(replacement.module()));
+        previous.close();
+    }
+
+    private void setModule(PtSymbolBlock replacement) {
+        children.remove(0);
+        module = addChildBlock("module", replacement);
     }
 
     /** Frees the module's native memory (a token view frees nothing: the backbone it came from owns the module). */

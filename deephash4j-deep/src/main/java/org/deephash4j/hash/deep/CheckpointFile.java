@@ -13,11 +13,13 @@ import org.deephash4j.hash.HashModels;
 import org.deephash4j.hash.ModelContents;
 import org.deephash4j.io.MalformedFileException;
 import org.deephash4j.nn.ScaledAdam;
+import org.deephash4j.nn.TorchScriptBackbone;
 import org.deephash4j.nn.Weights;
 import org.deephash4j.util.SeededRandom;
 
 /**
- * The checkpoint of one training run: the weights (BatchNorm statistics included), the optimiser's
+ * The checkpoint of one training run: the weights (BatchNorm statistics included, a TorchScript
+ * backbone's as its whole module), the optimiser's
  * moments and step counts, and where training stands, so that a resumed run continues exactly as an
  * uninterrupted one would. Only a run with the same identity (method, settings, data size) resumes it.
  */
@@ -28,17 +30,19 @@ final class CheckpointFile {
     }
 
     private final TrainingTask task;
-    private final ScaledAdam optimiser;
+    /** The optimiser whose moments are saved and restored, set by {@link #resumeOrStart}. */
+    private ScaledAdam optimiser;
     private final int items;
     private final Training.Checkpoints checkpoints;
+    /** The checkpoint this run resumes, once {@link #prepareResume()} has read it. */
+    private ModelContents resumed;
 
     /**
      * @param items the number of training items
      * @param checkpoints the file and whether to resume from it; {@code null}: no checkpoint (every run starts fresh)
      */
-    CheckpointFile(TrainingTask task, ScaledAdam optimiser, int items, Training.Checkpoints checkpoints) {
+    CheckpointFile(TrainingTask task, int items, Training.Checkpoints checkpoints) {
         this.task = task;
-        this.optimiser = optimiser;
         this.items = items;
         this.checkpoints = checkpoints;
     }
@@ -56,11 +60,14 @@ final class CheckpointFile {
         return m;
     }
 
-    /** Where training starts: the checkpoint's position with its state restored when resuming one, else the first step. */
-    Position resumeOrStart() throws IOException {
-        Position fresh = new Position(1, 0, new SeededRandom(task.config().training().seed() ^ 0x5DEECE66DL).saveState(), 0);
+    /**
+     * Reads the checkpoint when the run resumes one, and checks that this run wrote it; a TorchScript
+     * backbone's module is then replaced by the checkpoint's (its buffers, such as BatchNorm statistics,
+     * are not parameters). Called before the trainer takes the network's parameters.
+     */
+    void prepareResume() throws IOException {
         if (checkpoints == null || !checkpoints.resume() || !Files.exists(checkpoints.file())) {
-            return fresh;
+            return;
         }
         ModelContents ck = HashModels.read(checkpoints.file());
         if (!method().equals(ck.method())) {
@@ -70,6 +77,31 @@ final class CheckpointFile {
         if (!identity().toString().equals(String.valueOf(saved))) {
             throw new IllegalArgumentException("checkpoint " + checkpoints.file() + " was written by another run: " + saved
                     + "\nthis run: " + identity());
+        }
+        TorchScriptBackbone module = DeepHashFunction.torchScriptIn(task.encoder());
+        if (module != null) {
+            byte[] bytes = ck.sections().get(TorchScriptBackbone.SECTION);
+            if (bytes == null) {
+                throw new MalformedFileException(checkpoints.file(), "the checkpoint holds no TorchScript module "
+                        + "(damaged, or written before checkpoints kept the module): train again without --resume");
+            }
+            module.replaceModule(bytes, checkpoints.file() + " (the checkpoint's TorchScript module)");
+        }
+        resumed = ck;
+    }
+
+    /**
+     * Where training starts: the checkpoint's position with its state restored when resuming one, else the
+     * first step.
+     *
+     * @param optimiser the run's optimiser, whose moments the checkpoint restores and later saves hold
+     */
+    Position resumeOrStart(ScaledAdam optimiser) throws IOException {
+        this.optimiser = optimiser;
+        Position fresh = new Position(1, 0, new SeededRandom(task.config().training().seed() ^ 0x5DEECE66DL).saveState(), 0);
+        ModelContents ck = resumed;
+        if (ck == null) {
+            return fresh;
         }
         try {
             for (Pair<String, Parameter> p : task.trainingBlock().getParameters()) {
@@ -99,6 +131,7 @@ final class CheckpointFile {
 
     /** Saves the run's state at position {@code at}, atomically. */
     void save(Position at) throws IOException {
+        assert optimiser != null : "saved before resumeOrStart";
         Map<String, double[]> arrays = new LinkedHashMap<>();
         Map<String, Object> steps = new LinkedHashMap<>();
         for (Pair<String, Parameter> p : task.trainingBlock().getParameters()) {
@@ -119,6 +152,11 @@ final class CheckpointFile {
         cfg.put("order_state", List.of(at.orderState()[0], at.orderState()[1]));
         cfg.put("loss_sum", at.lossSum());
         cfg.put("adam_steps", steps);
-        HashModels.write(checkpoints.file(), new ModelContents(method(), task.bits(), task.shape().pixels(), cfg, arrays));
+        Map<String, byte[]> sections = new LinkedHashMap<>();
+        TorchScriptBackbone module = DeepHashFunction.torchScriptIn(task.encoder());
+        if (module != null) {
+            sections.put(TorchScriptBackbone.SECTION, module.moduleBytes());
+        }
+        HashModels.write(checkpoints.file(), new ModelContents(method(), task.bits(), task.shape().pixels(), cfg, arrays, sections));
     }
 }

@@ -337,7 +337,7 @@ public final class DeepHashFunction implements HashFunction, AutoCloseable {
      * The TorchScript backbone of {@code network}'s encoder, or {@code null}: its module keeps its own
      * weights and buffers, saved as one section rather than as arrays.
      */
-    private static TorchScriptBackbone torchScriptIn(Block network) {
+    static TorchScriptBackbone torchScriptIn(Block network) {
         return backboneOf(network) instanceof TorchScriptBackbone ts ? ts : null;
     }
 

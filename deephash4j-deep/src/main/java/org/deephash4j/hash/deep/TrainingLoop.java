@@ -83,6 +83,12 @@ final class TrainingLoop {
             throw new IllegalArgumentException("--backbone-trainable " + s.backboneTrainable() + " needs a pretrained backbone (such as "
                     + "mobilenetv2:block_10); this one trains as a whole");
         }
+        CheckpointFile file = new CheckpointFile(task, n, checkpoints);
+        try {
+            file.prepareResume();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the checkpoint " + file.file(), e);
+        }
         NDManager manager = NDManager.newBaseManager();
         Model model = Model.newInstance(task.method());
         model.setBlock(task.trainingBlock());
@@ -99,7 +105,6 @@ final class TrainingLoop {
             t.setDaemon(true);
             return t;
         });
-        CheckpointFile file = new CheckpointFile(task, optimiser, n, checkpoints);
         EpochModels epochModels = new EpochModels(task, manager, x, listener);
         List<TrainingListener> listeners = new ArrayList<>();
         listeners.add(new ProgressReport(progress, s.epochs()));
@@ -113,7 +118,7 @@ final class TrainingLoop {
         try (Trainer trainer = model.newTrainer(tc)) {
             trainer.initialize(task.inputShapes(input));
             task.objective().prepare(manager);
-            CheckpointFile.Position at = file.resumeOrStart();
+            CheckpointFile.Position at = file.resumeOrStart(optimiser);
             listeners.forEach(TrainingListener::started);
             int skippedInARow = 0;
             GradientGuard guard = new GradientGuard();

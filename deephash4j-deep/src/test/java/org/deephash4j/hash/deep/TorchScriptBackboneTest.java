@@ -175,6 +175,9 @@ class TorchScriptBackboneTest {
         }
     }
 
+    /** How far a resumed run's weights may be from the uninterrupted run's. */
+    static final float RESUME_TOLERANCE = 1e-4f;
+
     @Test
     void aResumedRunEndsWithTheSameWeights() throws IOException {
         Path copy = fixtureCopy();
@@ -183,8 +186,10 @@ class TorchScriptBackboneTest {
         MultiHotLabels y = MultiHotLabels.ofClasses(cls, 4);
         OrthoHash.Config c = config("torchscript:" + copy, 0.1f);
         java.util.List<float[]> uninterrupted = new java.util.ArrayList<>();
+        float[] outputs;
         try (DeepHashFunction f = OrthoHash.train(c, x, y, SHAPE, null, ProgressListener.NONE)) {
             f.block().getParameters().forEach(p -> uninterrupted.add(p.getValue().getArray().toFloatArray()));
+            outputs = f.continuousCodes(x);
         }
         Path ck = dir.resolve("run.ckpt");
         assertThrows(Training.Stopped.class, () -> OrthoHash.train(c, x, y, SHAPE, null, ProgressListener.NONE,
@@ -192,9 +197,33 @@ class TorchScriptBackboneTest {
         try (DeepHashFunction f = OrthoHash.train(c, x, y, SHAPE, null, ProgressListener.NONE, new Training.Checkpoints(ck, 1, true, 0))) {
             var resumed = f.block().getParameters();
             assertEquals(uninterrupted.size(), resumed.size());
+            // Not bit-exact, unlike ResumeTest's DJL networks: about one full-suite run in ten ended 2e-5 away
+            // (never this class alone, nor 40 resumes in a loop), float summation order inside the native module.
+            // A resume that drops the Adam moments ends 5e-3 away (measured), fifty times the bound.
             for (int i = 0; i < resumed.size(); i++) {
-                assertArrayEquals(uninterrupted.get(i), resumed.get(i).getValue().getArray().toFloatArray(), 0f, resumed.get(i).getKey());
+                assertArrayEquals(uninterrupted.get(i), resumed.get(i).getValue().getArray().toFloatArray(), RESUME_TOLERANCE,
+                        resumed.get(i).getKey());
             }
+            // the module's BatchNorm statistics are buffers, not parameters: they come back with the module
+            assertArrayEquals(outputs, f.continuousCodes(x), 1e-3f, "the encoder's outputs, which use the module's BatchNorm statistics");
+        }
+    }
+
+    @Test
+    void aReplacedModuleIsReplacedInTheTokenViewToo() throws IOException {
+        TorchScriptBackbone grid = TorchScriptBackbone.fromSpec("torchscript:" + FIXTURE.resolve("tiny_grid.pt"));
+        try (grid) {
+            TorchScriptBackbone view = grid.tokens();
+            grid.replaceModule(Files.readAllBytes(FIXTURE.resolve("tiny_grid.pt")), "a copy");
+            var own = grid.getParameters();
+            var viewed = view.getParameters();
+            assertEquals(own.size(), viewed.size());
+            for (int i = 0; i < own.size(); i++) {
+                assertTrue(own.get(i).getValue() == viewed.get(i).getValue(), "the view shares the new module's " + own.get(i).getKey());
+                assertEquals(own.get(i).getKey(), viewed.get(i).getKey());
+            }
+            assertEquals("01module_conv1.weight", own.get(0).getKey(), "the new module's parameters keep their names");
+            assertThrows(IllegalStateException.class, () -> view.replaceModule(new byte[0], "x"));
         }
     }
 
