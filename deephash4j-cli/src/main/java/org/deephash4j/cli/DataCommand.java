@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code deephash data}: fetch, import and inspect data sets. */
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Fetch, import and inspect data sets.",
-        subcommands = {DataCommand.Get.class, DataCommand.Info.class, DataCommand.ListSets.class})
+        subcommands = {DataCommand.Get.class, DataCommand.Info.class, DataCommand.ListSets.class, DataCommand.Cache.class})
 final class DataCommand extends CommandGroup {
 
 
@@ -138,6 +138,55 @@ final class DataCommand extends CommandGroup {
             System.out.println("protocols: " + String.join(", ", Protocols.names())
                     + ", custom:query=Q,train=T,seed=S, or a folder with index lists");
             return 0;
+        }
+    }
+
+    /** {@code deephash data cache}: what the data home holds, and clearing the recomputable feature cache. */
+    @Command(name = "cache", mixinStandardHelpOptions = true,
+            description = {"Show what the data home ($DEEPHASH_HOME) holds and how much disk each part takes.",
+                "The feature cache (a pretrained network's outputs, one folder per network, layer and input size) grows with",
+                "every new image set and is recomputed when missing: --clear-features deletes it. Run that while no training",
+                "or encoding uses a pretrained backbone."})
+    static final class Cache implements Callable<Integer> {
+
+        @Option(names = "--clear-features", description = "Delete the cached outputs of pretrained networks.")
+        boolean clearFeatures;
+
+        @Override
+        public Integer call() throws Exception {
+            report(DatasetRepository.standard().home(), clearFeatures, System.out);
+            return 0;
+        }
+
+        /** Prints what {@code home} holds, after deleting its feature cache when {@code clear}. */
+        static void report(org.deephash4j.data.fetch.DataHome home, boolean clear, java.io.PrintStream out) throws java.io.IOException {
+            out.println("data home: " + home.root());
+            Path features = home.features();
+            if (clear && java.nio.file.Files.exists(features)) {
+                long freed = org.deephash4j.io.Folders.size(features);
+                org.deephash4j.io.Folders.deleteTree(features);
+                out.println("deleted the feature cache " + features + ": " + mebibytes(freed) + " freed");
+            }
+            show(out, "data sets", home.datasets());
+            show(out, "pretrained networks", home.models());
+            show(out, "feature cache", features);
+            if (java.nio.file.Files.isDirectory(features)) {
+                try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(features)) {
+                    for (Path p : s.sorted().toList()) {
+                        show(out, "  " + p.getFileName(), p);
+                    }
+                }
+            }
+            show(out, "engine libraries", home.engineLibraries());
+        }
+
+        private static void show(java.io.PrintStream out, String what, Path p) throws java.io.IOException {
+            out.printf(java.util.Locale.ROOT, "  %-42s %12s  %s%n", what,
+                    java.nio.file.Files.exists(p) ? mebibytes(org.deephash4j.io.Folders.size(p)) : "-", p);
+        }
+
+        private static String mebibytes(long bytes) {
+            return String.format(java.util.Locale.ROOT, "%,.1f MiB", bytes / (1024.0 * 1024));
         }
     }
 

@@ -2,6 +2,7 @@ package org.deephash4j.io;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
@@ -10,6 +11,20 @@ import java.util.stream.Stream;
 public final class Folders {
 
     private Folders() {
+    }
+
+    /** The bytes of the regular files under {@code root} (links not followed), 0 if it does not exist. */
+    public static long size(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            long total = 0;
+            for (Path p : s.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).toList()) {
+                total += Files.size(p);
+            }
+            return total;
+        }
     }
 
     /** Deletes {@code root} and everything under it, if it exists. */

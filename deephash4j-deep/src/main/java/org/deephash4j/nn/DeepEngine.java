@@ -42,7 +42,7 @@ public final class DeepEngine {
         if (cacheDir != null) {
             System.setProperty(CACHE_PROPERTY, cacheDir.toString());
         } else if (System.getProperty(CACHE_PROPERTY) == null && System.getenv(CACHE_PROPERTY) == null) {
-            System.setProperty(CACHE_PROPERTY, org.deephash4j.data.fetch.DataHome.resolve().root().resolve("djl").toString());
+            System.setProperty(CACHE_PROPERTY, org.deephash4j.data.fetch.DataHome.resolve().engineLibraries().toString());
         }
         setIfAbsent("ai.djl.pytorch.num_threads",
                 Integer.toString(threads > 0 ? threads : Runtime.getRuntime().availableProcessors()));

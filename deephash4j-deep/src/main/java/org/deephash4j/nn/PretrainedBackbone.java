@@ -180,7 +180,7 @@ public final class PretrainedBackbone extends AbstractBlock {
         }
         KerasNetwork network = KerasNetwork.build(model, cut.layer());
         return new PretrainedBackbone(name.toLowerCase(Locale.ROOT), network, model.weights(), cut.inputSize(), false,
-                new Shared(home.root().resolve("features"), cut.network()));
+                new Shared(home.features(), cut.network()));
     }
 
     /** The same network (sharing its parameters, frozen state and memo) giving patch tokens {@code (N, P, D)}. */

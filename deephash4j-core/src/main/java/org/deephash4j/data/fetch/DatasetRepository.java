@@ -259,7 +259,7 @@ public final class DatasetRepository {
     }
 
     private FileLock lock(KnownDataset ds) throws IOException {
-        Path lockFile = home.root().resolve("data").resolve(ds.id() + ".lock");
+        Path lockFile = home.datasets().resolve(ds.id() + ".lock");
         Files.createDirectories(lockFile.getParent());
         FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {

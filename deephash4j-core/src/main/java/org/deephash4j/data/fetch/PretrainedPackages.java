@@ -33,7 +33,7 @@ public final class PretrainedPackages {
         if (source == null) {
             throw new IllegalArgumentException("no pretrained network '" + name + "' (known: " + KNOWN.keySet() + ")");
         }
-        Path dir = home.root().resolve("models").resolve(name);
+        Path dir = home.model(name);
         String marker = source.spec() + " sha256:" + source.sha256();
         Path markerFile = dir.resolve(CacheFolders.MARKER);
         if (Files.isRegularFile(markerFile) && Files.readString(markerFile).equals(marker)) {
