@@ -88,7 +88,13 @@ final class IndexApi {
         r.get("/v1/indexes/{index}/items/{id}/thumbnail", ctx -> {
             var file = index(ctx).thumbnail(id(ctx))
                     .orElseThrow(() -> ApiProblem.notFound("item " + ctx.pathParam("id") + " has no thumbnail"));
-            ctx.contentType("image/jpeg").header("Cache-Control", "max-age=60").result(Files.readAllBytes(file));
+            byte[] jpeg;
+            try {
+                jpeg = Files.readAllBytes(file);
+            } catch (java.nio.file.NoSuchFileException removedOutsideTheServer) {
+                throw ApiProblem.notFound("item " + ctx.pathParam("id") + " has no thumbnail");
+            }
+            ctx.contentType("image/jpeg").header("Cache-Control", "max-age=60").result(jpeg);
         });
         r.post("/v1/indexes/{index}/search", this::search);
         r.post("/v1/encode", this::encode);

@@ -55,6 +55,8 @@ public final class ServedIndex implements Closeable {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Pattern GENERATION_FILE = Pattern.compile("(snapshot|wal)-(\\d+)\\.(dhi|items|log)");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String THUMBNAILS = "thumbs";
+    private static final Pattern THUMBNAIL_FILE = Pattern.compile("(\\d{1,19})\\.jpg");
 
     private final Path dir;
     private final Settings settings;
@@ -64,8 +66,13 @@ public final class ServedIndex implements Closeable {
     private WriteAheadLog log;
     private long generation;
     private final long droppedBytes;
+    /**
+     * The ids whose thumbnail file exists: listed from the folder at open and kept with every put and
+     * delete, so that listing a search's hits checks no file.
+     */
+    private final Set<Long> thumbnailIds;
 
-    private ServedIndex(Path dir, Settings settings, Segments state, WriteAheadLog log, long generation) {
+    private ServedIndex(Path dir, Settings settings, Segments state, WriteAheadLog log, long generation) throws IOException {
         this.dir = dir;
         this.settings = settings;
         this.type = IndexType.parse(settings.type());
@@ -73,6 +80,19 @@ public final class ServedIndex implements Closeable {
         this.log = log;
         this.generation = generation;
         this.droppedBytes = log.droppedBytes();
+        this.thumbnailIds = storedThumbnails(dir.resolve(THUMBNAILS));
+    }
+
+    private static Set<Long> storedThumbnails(Path folder) throws IOException {
+        Set<Long> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        if (Files.isDirectory(folder)) {
+            try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+                files.map(f -> THUMBNAIL_FILE.matcher(f.getFileName().toString())).filter(java.util.regex.Matcher::matches)
+                        .map(m -> new java.math.BigInteger(m.group(1))).filter(id -> id.bitLength() < Long.SIZE)
+                        .forEach(id -> ids.add(id.longValue()));
+            }
+        }
+        return ids;
     }
 
     /** Refuses a name that is not 1-64 of a-z, 0-9, '_' and '-' starting with a letter or digit (so it is a safe folder name). */
@@ -240,9 +260,10 @@ public final class ServedIndex implements Closeable {
                 }
             }
             if (!thumbnails.isEmpty()) {
-                Files.createDirectories(dir.resolve("thumbs"));
+                Files.createDirectories(dir.resolve(THUMBNAILS));
                 for (Map.Entry<Long, byte[]> t : thumbnails.entrySet()) {
                     AtomicFiles.write(thumbnailFile(t.getKey()), out -> out.write(t.getValue()));
+                    thumbnailIds.add(t.getKey());
                 }
             }
             write(records);
@@ -250,13 +271,12 @@ public final class ServedIndex implements Closeable {
     }
 
     private Path thumbnailFile(long id) {
-        return dir.resolve("thumbs").resolve(id + ".jpg");
+        return dir.resolve(THUMBNAILS).resolve(id + ".jpg");
     }
 
     /** The stored thumbnail of item {@code id}, if it has one. */
     public Optional<Path> thumbnail(long id) {
-        Path f = thumbnailFile(id);
-        return state.contains(id) && Files.isRegularFile(f) ? Optional.of(f) : Optional.empty();
+        return state.contains(id) && thumbnailIds.contains(id) ? Optional.of(thumbnailFile(id)) : Optional.empty();
     }
 
     /** Deletes {@code id}; returns whether it was present. */
@@ -267,6 +287,7 @@ public final class ServedIndex implements Closeable {
             }
             write(List.of(new LogRecord.Delete(id)));
             Files.deleteIfExists(thumbnailFile(id));
+            thumbnailIds.remove(id);
             return true;
         }
     }

@@ -54,6 +54,30 @@ class ServedIndexTest {
     }
 
     @Test
+    void thumbnailsAreKnownWithoutAFileCheckAndSurviveARestart() throws IOException {
+        Path folder = dir.resolve("pics");
+        ServedIndex index = ServedIndex.create(folder, new ServedIndex.Settings("pics", 64, "flat", null));
+        byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, 1, 2, 3};
+        index.put(List.of(new Item(7, List.of(), Map.of()), new Item(1234567890123L, List.of(), Map.of())),
+                BinaryCodes.of(64, new long[] {1, 2}, new long[] {7, 1234567890123L}), false, Map.of(7L, jpeg, 1234567890123L, jpeg));
+        index.put(List.of(new Item(8, List.of(), Map.of())), code(3, 8), false);
+        assertTrue(index.thumbnail(7).isPresent() && index.thumbnail(1234567890123L).isPresent());
+        assertFalse(index.thumbnail(8).isPresent(), "an item added by code has no thumbnail");
+        assertFalse(index.thumbnail(9).isPresent(), "no item, no thumbnail");
+        Files.writeString(folder.resolve("thumbs").resolve("notes.txt"), "a stray file");
+        index.close();
+        index = ServedIndex.open(folder);
+        assertEquals(jpeg.length, Files.size(index.thumbnail(7).orElseThrow()), "the thumbnail is found after a restart");
+        assertTrue(index.thumbnail(1234567890123L).isPresent(), "ids beyond int too");
+        assertTrue(index.delete(7));
+        assertFalse(index.thumbnail(7).isPresent());
+        assertFalse(Files.exists(folder.resolve("thumbs").resolve("7.jpg")));
+        index.put(List.of(new Item(7, List.of(), Map.of())), code(4, 7), false);
+        assertFalse(index.thumbnail(7).isPresent(), "a deleted item added again by code has no thumbnail");
+        index.close();
+    }
+
+    @Test
     void writesSearchesRestartsAndSnapshotsAgreeWithAFlatIndexOfThePresentItems() throws IOException {
         Random r = new Random(3);
         Path folder = dir.resolve("photos");
