@@ -202,6 +202,21 @@ public final class HashModels {
         }
     }
 
+    /**
+     * Reads a model file and checks that a loader on the class path takes its method, without building
+     * the function (no deep-learning engine starts): what a coordinator needs (bits, input dimension)
+     * before its workers load the model.
+     */
+    public static ModelContents readLoadable(Path file) throws IOException {
+        ModelContents c = read(file);
+        try {
+            loaderFor(c.method());
+        } catch (IllegalArgumentException e) {
+            throw new MalformedFileException(file, e.getMessage(), e);
+        }
+        return c;
+    }
+
     private static HashModelLoader loaderFor(String method) {
         ClassicModelLoader classic = new ClassicModelLoader();
         if (classic.supports(method)) {

@@ -64,6 +64,18 @@ class HashModelsTest {
     }
 
     @Test
+    void readLoadableDescribesAModelWithoutBuildingItAndRefusesAnUnknownMethod() throws IOException {
+        ModelContents itq = HashModels.readLoadable(file);
+        assertEquals(8, itq.bits());
+        assertEquals(10, itq.inputDimension());
+        Path foreign = dir.resolve("xyz.dhm");
+        HashModels.write(foreign, new ModelContents("xyz", 8, 10, Map.of(), Map.of("w", new double[] {1, 2})));
+        assertEquals("xyz", HashModels.read(foreign).method(), "the format itself is sound");
+        MalformedFileException e = assertThrows(MalformedFileException.class, () -> HashModels.readLoadable(foreign));
+        assertTrue(e.getMessage().contains("xyz") && e.getMessage().contains("xyz.dhm"), e.getMessage());
+    }
+
+    @Test
     void futureVersionIsRefused() throws IOException {
         byte[] b = bytes.clone();
         b[8] = 3;

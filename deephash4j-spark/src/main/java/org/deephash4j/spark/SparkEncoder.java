@@ -56,7 +56,7 @@ public final class SparkEncoder {
     public static Dataset<Row> encodeFeatures(Dataset<Row> input, String id, String features, Path modelFile, String modelId)
             throws IOException {
         Broadcast<byte[]> model = broadcast(input, modelFile);
-        int bits = HashModels.load(modelFile).bits();
+        int bits = HashModels.readLoadable(modelFile).bits();
         int idIndex = input.schema().fieldIndex(id);
         int fIndex = input.schema().fieldIndex(features);
         return input.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> encode(rows, modelId, model.value(), bits, (row, f) -> {
@@ -83,7 +83,8 @@ public final class SparkEncoder {
     public static Dataset<Row> encodeImages(Dataset<Row> files, String id, Path modelFile, String modelId, ImageShape shape)
             throws IOException {
         Broadcast<byte[]> model = broadcast(files, modelFile);
-        HashFunction local = HashModels.load(modelFile);
+        // the driver reads the file only: the executors build the function (and start the engine a deep one needs)
+        org.deephash4j.hash.ModelContents local = HashModels.readLoadable(modelFile);
         int bits = local.bits();
         ImageShape s = shape != null ? shape : ImageShape.squareFor(local.inputDimension());
         // only plain values travel to the executors
