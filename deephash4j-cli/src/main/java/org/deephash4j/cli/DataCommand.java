@@ -144,9 +144,9 @@ final class DataCommand extends CommandGroup {
     /** {@code deephash data cache}: what the data home holds, and clearing the recomputable feature cache. */
     @Command(name = "cache", mixinStandardHelpOptions = true,
             description = {"Show what the data home ($DEEPHASH_HOME) holds and how much disk each part takes.",
-                "The feature cache (a pretrained network's outputs, one folder per network, layer and input size) grows with",
-                "every new image set and is recomputed when missing: --clear-features deletes it. Run that while no training",
-                "or encoding uses a pretrained backbone."})
+                "The feature cache (a pretrained network's outputs, one folder per network, layer and input size) grows with "
+                        + "every new image set and is recomputed when missing: --clear-features deletes it. Run that while no training "
+                        + "or encoding uses a pretrained backbone."})
     static final class Cache implements Callable<Integer> {
 
         @Option(names = "--clear-features", description = "Delete the cached outputs of pretrained networks.")
