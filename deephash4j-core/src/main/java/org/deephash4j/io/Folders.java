@@ -21,7 +21,11 @@ public final class Folders {
         try (Stream<Path> s = Files.walk(root)) {
             long total = 0;
             for (Path p : s.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).toList()) {
-                total += Files.size(p);
+                try {
+                    total += Files.size(p);
+                } catch (java.nio.file.NoSuchFileException goneSinceListed) {
+                    // another process replaced or removed it meanwhile (an atomic write's temporary file)
+                }
             }
             return total;
         }
