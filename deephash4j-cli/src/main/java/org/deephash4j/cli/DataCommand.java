@@ -1,19 +1,26 @@
 package org.deephash4j.cli;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.deephash4j.data.BenchmarkImages;
 import org.deephash4j.data.MultiHotLabels;
+import org.deephash4j.data.fetch.DataHome;
 import org.deephash4j.data.fetch.DatasetRepository;
 import org.deephash4j.data.fetch.EmojiData;
-import org.deephash4j.data.fetch.PretrainedPackages;
 import org.deephash4j.data.fetch.KnownDataset;
+import org.deephash4j.data.fetch.PretrainedPackages;
 import org.deephash4j.data.protocol.Protocol;
 import org.deephash4j.data.protocol.Protocols;
 import org.deephash4j.data.protocol.Split;
 import org.deephash4j.data.protocol.SplitFiles;
+import org.deephash4j.io.Folders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -159,19 +166,19 @@ final class DataCommand extends CommandGroup {
         }
 
         /** Prints what {@code home} holds, after deleting its feature cache when {@code clear}. */
-        static void report(org.deephash4j.data.fetch.DataHome home, boolean clear, java.io.PrintStream out) throws java.io.IOException {
+        static void report(DataHome home, boolean clear, PrintStream out) throws IOException {
             out.println("data home: " + home.root());
             Path features = home.features();
-            if (clear && java.nio.file.Files.exists(features)) {
-                long freed = org.deephash4j.io.Folders.size(features);
-                org.deephash4j.io.Folders.deleteTree(features);
+            if (clear && Files.exists(features)) {
+                long freed = Folders.size(features);
+                Folders.deleteTree(features);
                 out.println("deleted the feature cache " + features + ": " + mebibytes(freed) + " freed");
             }
             show(out, "data sets", home.datasets());
             show(out, "pretrained networks", home.models());
             show(out, "feature cache", features);
-            if (java.nio.file.Files.isDirectory(features)) {
-                try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(features)) {
+            if (Files.isDirectory(features)) {
+                try (Stream<Path> s = Files.list(features)) {
                     for (Path p : s.sorted().toList()) {
                         show(out, "  " + p.getFileName(), p);
                     }
@@ -180,13 +187,13 @@ final class DataCommand extends CommandGroup {
             show(out, "engine libraries", home.engineLibraries());
         }
 
-        private static void show(java.io.PrintStream out, String what, Path p) throws java.io.IOException {
-            out.printf(java.util.Locale.ROOT, "  %-42s %12s  %s%n", what,
-                    java.nio.file.Files.exists(p) ? mebibytes(org.deephash4j.io.Folders.size(p)) : "-", p);
+        private static void show(PrintStream out, String what, Path p) throws IOException {
+            out.printf(Locale.ROOT, "  %-42s %12s  %s%n", what,
+                    Files.exists(p) ? mebibytes(Folders.size(p)) : "-", p);
         }
 
         private static String mebibytes(long bytes) {
-            return String.format(java.util.Locale.ROOT, "%,.1f MiB", bytes / (1024.0 * 1024));
+            return String.format(Locale.ROOT, "%,.1f MiB", bytes / (1024.0 * 1024));
         }
     }
 
